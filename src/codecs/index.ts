@@ -1,0 +1,185 @@
+import { BosError, messages } from '../errors';
+import type { OutputFormat, RasterImage } from '../image';
+import { anyTransparent } from '../kernels/canvas';
+import type { ImageProbe } from './probe';
+import {
+  avifDecoder,
+  avifEncoder,
+  jpegDecoder,
+  jpegEncoder,
+  png,
+  webpDecoder,
+  webpEncoder,
+  type DecodedPixels,
+} from './wasm-codecs';
+
+/**
+ * What the planner wants from the decoder. Today's decoders decode everything at full size; a
+ * reduced-size (DCT-scaled) or region decoder plugs in here without the planner changing.
+ */
+export interface DecodeHint {
+  /** Largest useful downscale factor (≤ 1): the decoder may return anything ≥ this scale. */
+  scale: number;
+  /** Only this region of the stored image is needed, when the chain starts with a crop. */
+  region?: { x: number; y: number; width: number; height: number };
+}
+
+export interface EncodeSettings {
+  format: OutputFormat;
+  /** 1–100 on the JPEG scale; each encoder maps it to its own. */
+  quality: number;
+  progressive: boolean;
+}
+
+const asBytes = (pixels: DecodedPixels): Uint8Array =>
+  pixels.data instanceof Uint8Array
+    ? pixels.data
+    : new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength);
+
+/** Decodes the first frame to RGBA; any codec failure is the client's file, never a 500. */
+export async function decodeImage(
+  bytes: Uint8Array,
+  probe: ImageProbe,
+  hint: DecodeHint,
+): Promise<RasterImage> {
+  void hint; // No decoder can scale yet (see DecodeHint).
+  let pixels: DecodedPixels | null;
+  try {
+    switch (probe.format) {
+      case 'jpg':
+        // Stored pixel order: the pipeline applies orientation for every format alike.
+        // (@jsquash's flag is inverted: `false` skips its own EXIF rotation.)
+        pixels = (await jpegDecoder()).decode(bytes, false);
+        break;
+      case 'png':
+        pixels = png().decode(bytes);
+        break;
+      case 'webp':
+        pixels = (await webpDecoder()).decode(bytes);
+        break;
+      case 'avif':
+        pixels = (await avifDecoder()).decode(bytes, 8);
+        break;
+      default:
+        throw new BosError('NotImplemented', messages.notImplemented(`decoding ${probe.format}`));
+    }
+  } catch (error) {
+    if (error instanceof BosError) throw error;
+    throw new BosError('UnsupportedImageFormat', 'The image could not be decoded.');
+  }
+  if (!pixels || pixels.width !== probe.width || pixels.height !== probe.height) {
+    throw new BosError('UnsupportedImageFormat', 'The image could not be decoded.');
+  }
+  const data = asBytes(pixels);
+  return {
+    width: pixels.width,
+    height: pixels.height,
+    // Trust the header's claim only when pixels confirm it, so opaque files stay opaque.
+    hasAlpha: probe.hasAlpha && anyTransparent(data),
+    frames: [{ data, delayMs: 0 }],
+  };
+}
+
+/** WebP and AVIF qualities that look like a given JPEG quality. */
+const avifQuality = (jpegQuality: number) => Math.max(1, Math.round(jpegQuality * 0.75));
+
+export async function encodeImage(image: RasterImage, settings: EncodeSettings): Promise<Uint8Array> {
+  const frame = image.frames[0];
+  if (!frame) throw new BosError('InternalError', 'No frame to encode.');
+  const { width, height } = image;
+  let output: Uint8Array | null;
+  try {
+    switch (settings.format) {
+      case 'jpg':
+        output = (await jpegEncoder()).encode(frame.data, width, height, {
+          quality: settings.quality,
+          baseline: false,
+          arithmetic: false,
+          progressive: settings.progressive,
+          optimize_coding: true,
+          smoothing: 0,
+          color_space: 3,
+          // Annex K tables: what libjpeg, browsers' readers and our quality estimate expect.
+          quant_table: 0,
+          trellis_multipass: false,
+          trellis_opt_zero: false,
+          trellis_opt_table: false,
+          trellis_loops: 1,
+          auto_subsample: true,
+          chroma_subsample: 2,
+          separate_chroma_quality: false,
+          chroma_quality: 75,
+        });
+        break;
+      case 'png':
+        output = png().encode(frame.data, width, height);
+        break;
+      case 'webp':
+        output = (await webpEncoder()).encode(frame.data, width, height, {
+          ...WEBP_DEFAULTS,
+          quality: settings.quality,
+          // Lossless alpha planes cost little and avoid halos on edges.
+          alpha_quality: 100,
+        });
+        break;
+      case 'avif':
+        output = (await avifEncoder()).encode(frame.data, width, height, {
+          quality: avifQuality(settings.quality),
+          qualityAlpha: -1,
+          denoiseLevel: 0,
+          tileRowsLog2: 0,
+          tileColsLog2: 0,
+          // Fastest speeds that still beat WebP on size: encoding runs inside a request.
+          speed: 8,
+          subsample: 1,
+          chromaDeltaQ: false,
+          sharpness: 0,
+          enableSharpYUV: false,
+          tune: 0,
+          bitDepth: 8,
+        });
+        break;
+      default:
+        throw new BosError('NotImplemented', messages.notImplemented(`${settings.format} output`));
+    }
+  } catch (error) {
+    if (error instanceof BosError) throw error;
+    throw new BosError('InternalError', `The ${settings.format} encoder failed.`);
+  }
+  if (!output || output.length === 0) {
+    throw new BosError('InternalError', `The ${settings.format} encoder failed.`);
+  }
+  // Copy out of the codec's wasm memory so the next request cannot overwrite the body.
+  return output.slice();
+}
+
+/** libwebp's defaults as @jsquash/webp ships them (method 4, VP8 filters on). */
+const WEBP_DEFAULTS: Record<string, number> = {
+  quality: 75,
+  target_size: 0,
+  target_PSNR: 0,
+  method: 4,
+  sns_strength: 50,
+  filter_strength: 60,
+  filter_sharpness: 0,
+  filter_type: 1,
+  partitions: 0,
+  segments: 4,
+  pass: 1,
+  show_compressed: 0,
+  preprocessing: 0,
+  autofilter: 0,
+  partition_limit: 0,
+  alpha_compression: 1,
+  alpha_filtering: 1,
+  alpha_quality: 100,
+  lossless: 0,
+  exact: 0,
+  image_hint: 0,
+  emulate_jpeg_size: 0,
+  thread_level: 0,
+  low_memory: 0,
+  near_lossless: 100,
+  use_delta_palette: 0,
+  use_sharp_yuv: 0,
+};

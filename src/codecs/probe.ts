@@ -1,0 +1,319 @@
+import { BosError } from '../errors';
+import type { ImageFormat } from '../image';
+import { readExifSegmentOrientation, readTiffOrientation } from './exif';
+import { estimateJpegQuality, ZIGZAG } from './jpeg-quality';
+
+/** What the header says, read without decoding a pixel (PROTOCOL.md §1.6 step 6). */
+export interface ImageProbe {
+  format: ImageFormat;
+  width: number;
+  height: number;
+  frames: number;
+  /** EXIF Orientation 1–8 when the file carries one. */
+  orientation: number | undefined;
+  /** libjpeg quality estimated from the quantisation tables (JPEG only). */
+  jpegQuality: number | undefined;
+  hasAlpha: boolean;
+}
+
+const unsupported = (why: string) => new BosError('UnsupportedImageFormat', why);
+const truncated = () => unsupported('The image data is truncated or corrupt.');
+
+const ascii = (bytes: Uint8Array, at: number, length: number) =>
+  String.fromCharCode(...bytes.subarray(at, at + length));
+
+/** Recognises the format from the bytes, never from the name or Content-Type. */
+export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
+  if (bytes.length >= 8 && ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return 'png';
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') {
+    return 'webp';
+  }
+  if (bytes.length >= 6 && /^GIF8[79]a$/.test(ascii(bytes, 0, 6))) return 'gif';
+  if (bytes.length >= 2 && ascii(bytes, 0, 2) === 'BM') return 'bmp';
+  if (bytes.length >= 12 && ascii(bytes, 4, 4) === 'ftyp') {
+    const brands = [ascii(bytes, 8, 4)];
+    const ftypSize = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
+    for (let at = 16; at + 4 <= Math.min(ftypSize, bytes.length); at += 4) {
+      brands.push(ascii(bytes, at, 4));
+    }
+    if (brands.some((b) => b === 'avif' || b === 'avis')) return 'avif';
+    if (brands.some((b) => ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1'].includes(b))) {
+      return 'heic';
+    }
+  }
+  return undefined;
+}
+
+export function probeImage(bytes: Uint8Array): ImageProbe {
+  const format = sniffFormat(bytes);
+  if (format === undefined) throw unsupported('The object is not an image in a supported format.');
+  try {
+    switch (format) {
+      case 'jpg':
+        return probeJpeg(bytes);
+      case 'png':
+        return probePng(bytes);
+      case 'webp':
+        return probeWebp(bytes);
+      case 'gif':
+        return probeGif(bytes);
+      case 'bmp':
+        return probeBmp(bytes);
+      case 'avif':
+      case 'heic':
+        return probeIsobmff(bytes, format);
+    }
+  } catch (error) {
+    // A header field pointing past the end makes DataView throw: that is a corrupt file.
+    if (error instanceof RangeError) throw truncated();
+    throw error;
+  }
+}
+
+const isSof = (marker: number) =>
+  marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+
+function probeJpeg(bytes: Uint8Array): ImageProbe {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let width = 0;
+  let height = 0;
+  let orientation: number | undefined;
+  const tables = new Map<number, number[]>();
+  let pos = 2;
+  let sawScan = false;
+  for (;;) {
+    // Markers may be preceded by fill bytes; entropy-coded data ends at the first real marker.
+    pos = bytes.indexOf(0xff, pos);
+    if (pos < 0 || pos + 1 >= bytes.length) throw truncated();
+    const marker = bytes[pos + 1] as number;
+    if (marker === 0xff) {
+      pos += 1;
+      continue;
+    }
+    if (marker === 0x00 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      if (!sawScan) throw truncated();
+      pos += 2;
+      continue;
+    }
+    if (marker === 0xd9) break;
+    const length = view.getUint16(pos + 2);
+    const body = pos + 4;
+    const end = pos + 2 + length;
+    if (length < 2 || end > bytes.length) throw truncated();
+    if (isSof(marker)) {
+      height = view.getUint16(body + 1);
+      width = view.getUint16(body + 3);
+    } else if (marker === 0xdb) {
+      for (let at = body; at < end; ) {
+        const info = bytes[at] as number;
+        const wide = info >> 4 !== 0;
+        const table = new Array<number>(64);
+        for (let k = 0; k < 64; k++) {
+          table[ZIGZAG[k] as number] = wide
+            ? view.getUint16(at + 1 + k * 2)
+            : (bytes[at + 1 + k] as number);
+        }
+        tables.set(info & 0x0f, table);
+        at += 1 + (wide ? 128 : 64);
+      }
+    } else if (marker === 0xe1 && orientation === undefined) {
+      orientation = readExifSegmentOrientation(bytes.subarray(body, end));
+    } else if (marker === 0xda) {
+      sawScan = true;
+    }
+    pos = end;
+  }
+  if (!sawScan || width === 0 || height === 0) throw truncated();
+  return {
+    format: 'jpg',
+    width,
+    height,
+    frames: 1,
+    orientation,
+    jpegQuality: estimateJpegQuality(tables),
+    hasAlpha: false,
+  };
+}
+
+function probePng(bytes: Uint8Array): ImageProbe {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (ascii(bytes, 12, 4) !== 'IHDR') throw truncated();
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const colourType = bytes[25] as number;
+  let hasAlpha = colourType === 4 || colourType === 6;
+  let frames = 1;
+  let orientation: number | undefined;
+  let pos = 8;
+  let ended = false;
+  while (pos + 8 <= bytes.length) {
+    const length = view.getUint32(pos);
+    const type = ascii(bytes, pos + 4, 4);
+    const body = pos + 8;
+    if (body + length + 4 > bytes.length) throw truncated();
+    if (type === 'tRNS') hasAlpha = true;
+    else if (type === 'acTL') frames = Math.max(1, view.getUint32(body));
+    else if (type === 'eXIf') orientation = readTiffOrientation(bytes.subarray(body, body + length));
+    else if (type === 'IEND') {
+      ended = true;
+      break;
+    }
+    pos = body + length + 4;
+  }
+  if (!ended || width === 0 || height === 0) throw truncated();
+  // APNG is read as its first frame (PROTOCOL.md §7.1), so only one frame is decoded.
+  return {
+    format: 'png',
+    width,
+    height,
+    frames: Math.max(1, frames),
+    orientation,
+    jpegQuality: undefined,
+    hasAlpha,
+  };
+}
+
+function probeWebp(bytes: Uint8Array): ImageProbe {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const riffEnd = 8 + view.getUint32(4, true);
+  if (riffEnd > bytes.length) throw truncated();
+  let width = 0;
+  let height = 0;
+  let hasAlpha = false;
+  let frames = 0;
+  let orientation: number | undefined;
+  let pos = 12;
+  while (pos + 8 <= riffEnd) {
+    const type = ascii(bytes, pos, 4);
+    const length = view.getUint32(pos + 4, true);
+    const body = pos + 8;
+    if (body + length > riffEnd) throw truncated();
+    if (type === 'VP8X') {
+      hasAlpha = ((bytes[body] as number) & 0x10) !== 0;
+      width = 1 + (view.getUint32(body + 4, true) & 0xffffff);
+      height = 1 + (view.getUint32(body + 7, true) & 0xffffff);
+    } else if (type === 'VP8 ' && width === 0) {
+      width = view.getUint16(body + 6, true) & 0x3fff;
+      height = view.getUint16(body + 8, true) & 0x3fff;
+    } else if (type === 'VP8L' && width === 0) {
+      const bits = view.getUint32(body + 1, true);
+      width = 1 + (bits & 0x3fff);
+      height = 1 + ((bits >>> 14) & 0x3fff);
+      hasAlpha = ((bits >>> 28) & 1) === 1;
+    } else if (type === 'ANMF') {
+      frames++;
+    } else if (type === 'EXIF') {
+      const exif = bytes.subarray(body, body + length);
+      orientation = readExifSegmentOrientation(exif) ?? readTiffOrientation(exif);
+    }
+    pos = body + length + (length & 1);
+  }
+  if (width === 0 || height === 0) throw truncated();
+  return {
+    format: 'webp',
+    width,
+    height,
+    frames: Math.max(1, frames),
+    orientation,
+    jpegQuality: undefined,
+    hasAlpha,
+  };
+}
+
+function probeGif(bytes: Uint8Array): ImageProbe {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint16(6, true);
+  const height = view.getUint16(8, true);
+  const flags = bytes[10] as number;
+  let pos = 13 + (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0);
+  let frames = 0;
+  let hasAlpha = false;
+  const skipSubBlocks = () => {
+    for (;;) {
+      const size = bytes[pos];
+      if (size === undefined) throw truncated();
+      pos += 1 + size;
+      if (size === 0) return;
+    }
+  };
+  for (;;) {
+    const block = bytes[pos];
+    if (block === undefined) throw truncated();
+    if (block === 0x3b) break;
+    if (block === 0x21) {
+      if (bytes[pos + 1] === 0xf9 && ((bytes[pos + 3] as number) & 1) === 1) hasAlpha = true;
+      pos += 2;
+      skipSubBlocks();
+    } else if (block === 0x2c) {
+      frames++;
+      const localFlags = bytes[pos + 9] as number;
+      pos += 10 + (localFlags & 0x80 ? 3 << ((localFlags & 7) + 1) : 0) + 1;
+      skipSubBlocks();
+    } else {
+      throw truncated();
+    }
+  }
+  if (frames === 0 || width === 0 || height === 0) throw truncated();
+  return { format: 'gif', width, height, frames, orientation: undefined, jpegQuality: undefined, hasAlpha };
+}
+
+function probeBmp(bytes: Uint8Array): ImageProbe {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerSize = view.getUint32(14, true);
+  const core = headerSize === 12;
+  const width = core ? view.getUint16(18, true) : Math.abs(view.getInt32(18, true));
+  const height = core ? view.getUint16(20, true) : Math.abs(view.getInt32(22, true));
+  const bits = core ? view.getUint16(24, true) : view.getUint16(28, true);
+  if (width === 0 || height === 0) throw truncated();
+  return {
+    format: 'bmp',
+    width,
+    height,
+    frames: 1,
+    orientation: undefined,
+    jpegQuality: undefined,
+    hasAlpha: bits === 32,
+  };
+}
+
+/** AVIF and HEIC: the `ispe` properties under meta/iprp/ipco give the image sizes. */
+function probeIsobmff(bytes: Uint8Array, format: 'avif' | 'heic'): ImageProbe {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let width = 0;
+  let height = 0;
+  let hasAlpha = false;
+  const walk = (start: number, end: number, depth: number) => {
+    let pos = start;
+    while (pos + 8 <= end) {
+      let size = view.getUint32(pos);
+      const type = ascii(bytes, pos + 4, 4);
+      let header = 8;
+      if (size === 1) {
+        size = Number(view.getBigUint64(pos + 8));
+        header = 16;
+      } else if (size === 0) {
+        size = end - pos;
+      }
+      if (size < header || pos + size > end) throw truncated();
+      if (type === 'meta') walk(pos + header + 4, pos + size, depth + 1);
+      else if ((type === 'iprp' || type === 'ipco') && depth < 4) {
+        walk(pos + header, pos + size, depth + 1);
+      } else if (type === 'ispe') {
+        // The largest `ispe` is the primary image; thumbnails and alpha planes are not larger.
+        const w = view.getUint32(pos + header + 4);
+        const h = view.getUint32(pos + header + 8);
+        if (w * h > width * height) {
+          width = w;
+          height = h;
+        }
+      } else if (type === 'auxC' && ascii(bytes, pos + header + 4, size - header - 4).includes('alpha')) {
+        hasAlpha = true;
+      }
+      pos += size;
+    }
+  };
+  walk(0, bytes.length, 0);
+  if (width === 0 || height === 0) throw truncated();
+  return { format, width, height, frames: 1, orientation: undefined, jpegQuality: undefined, hasAlpha };
+}

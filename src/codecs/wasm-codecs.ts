@@ -1,0 +1,121 @@
+/**
+ * The third-party wasm codecs, each instantiated at most once per isolate and only when a request
+ * needs that format. Wrangler compiles every `.wasm` import at deploy time (Workers refuse to
+ * compile wasm at run time), so instantiating is all that happens here.
+ */
+import avifDecFactory from '@jsquash/avif/codec/dec/avif_dec.js';
+import avifDecWasm from '@jsquash/avif/codec/dec/avif_dec.wasm';
+import avifEncFactory from '@jsquash/avif/codec/enc/avif_enc.js';
+import avifEncWasm from '@jsquash/avif/codec/enc/avif_enc.wasm';
+import mozjpegDecFactory from '@jsquash/jpeg/codec/dec/mozjpeg_dec.js';
+import mozjpegDecWasm from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm';
+import mozjpegEncFactory from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
+import mozjpegEncWasm from '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
+import { decode as pngDecodeRaw, encode as pngEncodeRaw, initSync as pngInitSync } from '@jsquash/png/codec/pkg/squoosh_png.js';
+import pngWasm from '@jsquash/png/codec/pkg/squoosh_png_bg.wasm?module';
+import webpDecFactory from '@jsquash/webp/codec/dec/webp_dec.js';
+import webpDecWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
+import webpEncFactory from '@jsquash/webp/codec/enc/webp_enc_simd.js';
+import webpEncWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm';
+
+/** What the codecs' decoders return (their ImageData polyfill). */
+export interface DecodedPixels {
+  data: Uint8ClampedArray | Uint8Array;
+  width: number;
+  height: number;
+}
+
+interface EmscriptenOptions {
+  noInitialRun: boolean;
+  instantiateWasm: (
+    imports: WebAssembly.Imports,
+    callback: (instance: WebAssembly.Instance) => void,
+  ) => WebAssembly.Exports;
+}
+type Factory<M> = (options: EmscriptenOptions) => Promise<M>;
+
+export interface MozjpegEncodeOptions {
+  quality: number;
+  baseline: boolean;
+  arithmetic: boolean;
+  progressive: boolean;
+  optimize_coding: boolean;
+  smoothing: number;
+  color_space: number;
+  quant_table: number;
+  trellis_multipass: boolean;
+  trellis_opt_zero: boolean;
+  trellis_opt_table: boolean;
+  trellis_loops: number;
+  auto_subsample: boolean;
+  chroma_subsample: number;
+  separate_chroma_quality: boolean;
+  chroma_quality: number;
+}
+export type WebpEncodeOptions = Record<string, number>;
+export interface AvifEncodeOptions {
+  quality: number;
+  qualityAlpha: number;
+  denoiseLevel: number;
+  tileRowsLog2: number;
+  tileColsLog2: number;
+  speed: number;
+  subsample: number;
+  chromaDeltaQ: boolean;
+  sharpness: number;
+  enableSharpYUV: boolean;
+  tune: number;
+  bitDepth: number;
+}
+
+interface JpegDecoder {
+  decode(data: Uint8Array, preserveOrientation: boolean): DecodedPixels | null;
+}
+interface JpegEncoder {
+  encode(data: Uint8Array, width: number, height: number, options: MozjpegEncodeOptions): Uint8Array;
+}
+interface WebpDecoder {
+  decode(data: Uint8Array): DecodedPixels | null;
+}
+interface WebpEncoder {
+  encode(data: Uint8Array, width: number, height: number, options: WebpEncodeOptions): Uint8Array | null;
+}
+interface AvifDecoder {
+  decode(data: Uint8Array, bitDepth: 8): DecodedPixels | null;
+}
+interface AvifEncoder {
+  encode(data: Uint8Array, width: number, height: number, options: AvifEncodeOptions): Uint8Array | null;
+}
+
+/** Instantiates an emscripten codec from its precompiled module, once. */
+function emscripten<M>(factory: unknown, wasm: WebAssembly.Module): () => Promise<M> {
+  let instance: Promise<M> | undefined;
+  return () =>
+    (instance ??= (factory as Factory<M>)({
+      noInitialRun: true,
+      instantiateWasm(imports, callback) {
+        const created = new WebAssembly.Instance(wasm, imports);
+        callback(created);
+        return created.exports;
+      },
+    }));
+}
+
+export const jpegDecoder = emscripten<JpegDecoder>(mozjpegDecFactory, mozjpegDecWasm);
+export const jpegEncoder = emscripten<JpegEncoder>(mozjpegEncFactory, mozjpegEncWasm);
+export const webpDecoder = emscripten<WebpDecoder>(webpDecFactory, webpDecWasm);
+export const webpEncoder = emscripten<WebpEncoder>(webpEncFactory, webpEncWasm);
+export const avifDecoder = emscripten<AvifDecoder>(avifDecFactory, avifDecWasm);
+export const avifEncoder = emscripten<AvifEncoder>(avifEncFactory, avifEncWasm);
+
+let pngReady = false;
+/** squoosh_png (Rust, wasm-bindgen): one module decodes and encodes. */
+export const png = () => {
+  if (!pngReady) pngInitSync(pngWasm);
+  pngReady = true;
+  return {
+    decode: (data: Uint8Array): DecodedPixels => pngDecodeRaw(data),
+    encode: (data: Uint8Array, width: number, height: number): Uint8Array =>
+      pngEncodeRaw(data, width, height, 8),
+  };
+};

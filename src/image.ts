@@ -1,0 +1,47 @@
+/** Formats the service recognises from bytes (PROTOCOL.md §1.5 input formats). */
+export type ImageFormat = 'jpg' | 'png' | 'webp' | 'avif' | 'gif' | 'bmp' | 'heic';
+/** Formats an output may take. */
+export type OutputFormat = 'jpg' | 'png' | 'webp' | 'avif' | 'gif' | 'bmp';
+
+export const MIME_TYPES: Record<OutputFormat, string> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+};
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** One frame of 8-bit RGBA pixels, row-major, `width * height * 4` bytes. */
+export interface Frame {
+  data: Uint8Array;
+  /** Display time in ms, for animations. */
+  delayMs: number;
+}
+
+/**
+ * The decoded image every action works on. It holds several frames so that animation can arrive
+ * without changing any action's signature; all frames share one size.
+ */
+export interface RasterImage extends Size {
+  frames: Frame[];
+  /** Whether any pixel may be non-opaque: decides premultiplied resampling and flattening. */
+  hasAlpha: boolean;
+}
+
+export const mapFrames = (
+  image: RasterImage,
+  size: Size,
+  transform: (data: Uint8Array) => Uint8Array,
+  hasAlpha = image.hasAlpha,
+): RasterImage => ({
+  width: size.width,
+  height: size.height,
+  hasAlpha,
+  frames: image.frames.map((frame) => ({ data: transform(frame.data), delayMs: frame.delayMs })),
+});

@@ -1,0 +1,64 @@
+import type { Config } from '../config';
+import type { OutputFormat, RasterImage, Size } from '../image';
+import type { Args, ParamSpecs } from './params';
+
+/** Where an action acts in the pipeline (PROTOCOL.md §1.2 rule 8). */
+export type ActionStage =
+  /** Runs on pixels, in URL order. */
+  | 'pixels'
+  /** `auto-orient`: acts first wherever it stands; the last occurrence wins. */
+  | 'orient'
+  /** `format`, `quality`, `interlace`, `strip`: encoder settings applied at the end; last wins. */
+  | 'encoder'
+  /** `info`: answers with JSON and must stand alone. */
+  | 'info';
+
+/** What the encoder stage actions collect. */
+export interface EncoderRequest {
+  format?: OutputFormat | 'auto';
+  /** `quality,q_`: relative to the source JPEG quality. */
+  relativeQuality?: number;
+  /** `quality,Q_`: absolute, capped at the source JPEG quality. */
+  absoluteQuality?: number;
+  progressive?: boolean;
+  strip?: boolean;
+}
+
+export interface OrientRequest {
+  apply: boolean;
+}
+
+export interface ActionContext {
+  config: Config;
+  /** Output format, known before decoding; actions that add transparency read it. */
+  outputFormat: OutputFormat;
+}
+
+export interface ActionDefinition<P extends ParamSpecs> {
+  name: string;
+  stage: ActionStage;
+  params: P;
+  /** A token without `_` (only `rotate,90`): the key it stands for, or undefined to refuse it. */
+  bareKey?: keyof P & string;
+  /** Rules spanning several parameters: required keys, exclusive keys. Throws BosError. */
+  check?: (args: Args<P>) => void;
+  /** The size after the action, computed without pixels so limits hold before decoding. */
+  outputSize?: (input: Size, args: Args<P>) => Size;
+  /** Absent while the action is accepted but not executed: the request answers 501. */
+  apply?: (image: RasterImage, args: Args<P>, context: ActionContext) => Promise<RasterImage>;
+  encoder?: (request: EncoderRequest, args: Args<P>) => void;
+  orient?: (request: OrientRequest, args: Args<P>) => void;
+}
+
+/** A validated action with its arguments bound: the registry's output, free of type parameters. */
+export interface BoundAction {
+  name: string;
+  stage: ActionStage;
+  /** `name,k1_v1,k2_v2` with keys sorted and defaults made explicit. */
+  canonical: string;
+  implemented: boolean;
+  outputSize(input: Size): Size;
+  apply(image: RasterImage, context: ActionContext): Promise<RasterImage>;
+  configureEncoder(request: EncoderRequest): void;
+  configureOrient(request: OrientRequest): void;
+}

@@ -1,0 +1,48 @@
+import { decodeImage, encodeImage } from '../codecs';
+import type { ImageProbe } from '../codecs/probe';
+import type { Config } from '../config';
+import { BosError } from '../errors';
+import { mapFrames, type RasterImage } from '../image';
+import { flattenPixels } from '../kernels/canvas';
+import { applyOrientation } from '../kernels/orient';
+import { LIMITS } from '../limits';
+import type { ImagePlan } from '../plan/plan';
+
+export interface RenderedImage {
+  body: Uint8Array;
+  width: number;
+  height: number;
+}
+
+const WHITE = { r: 255, g: 255, b: 255, a: 255 };
+
+/** Formats without an alpha channel flatten onto white (PROTOCOL.md §7.2). */
+const OPAQUE_OUTPUTS = new Set(['jpg', 'bmp']);
+
+/** decode → orient → actions in URL order → flatten → encode, as the plan says. */
+export async function renderImage(
+  bytes: Uint8Array,
+  probe: ImageProbe,
+  plan: ImagePlan,
+  config: Config,
+): Promise<RenderedImage> {
+  let image: RasterImage = await decodeImage(bytes, probe, plan.decodeHint);
+  image = applyOrientation(image, plan.orientation);
+  const context = { config, outputFormat: plan.encode.format };
+  for (const [index, action] of plan.actions.entries()) {
+    image = await action.apply(image, context);
+    const planned = plan.sizes[index];
+    if (!planned || planned.width !== image.width || planned.height !== image.height) {
+      // The planner checked limits on its sizes; an action that disagrees would bypass them.
+      throw new BosError('InternalError', `action ${action.name} produced an unplanned size`);
+    }
+  }
+  if (image.hasAlpha && OPAQUE_OUTPUTS.has(plan.encode.format)) {
+    image = mapFrames(image, image, (data) => flattenPixels(data, WHITE), false);
+  }
+  const body = await encodeImage(image, plan.encode);
+  if (body.length > LIMITS.outputBytes) {
+    throw new BosError('ImageTooLarge', `The encoded image is ${body.length} bytes; the limit is ${LIMITS.outputBytes}.`);
+  }
+  return { body, width: image.width, height: image.height };
+}

@@ -1,0 +1,32 @@
+const hex = (buffer: ArrayBuffer) =>
+  [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * The processed response's strong validator, known before any decoding: it changes when the
+ * original (its ETag), the canonical command or the chosen output format changes (§2.1).
+ */
+export async function deriveEtag(
+  sourceEtag: string,
+  canonical: string,
+  formatToken: string,
+): Promise<string> {
+  const text = `${sourceEtag}\n${canonical}\n${formatToken}`;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return `"${hex(digest).slice(0, 32)}"`;
+}
+
+/** `If-None-Match` semantics (weak comparison, lists, `*`). */
+export function etagMatches(header: string | null, etag: string): boolean {
+  if (header === null) return false;
+  const bare = etag.replace(/^W\//, '');
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === bare);
+}
+
+/** base64 of the body's MD5 (`Content-MD5`). */
+export async function contentMd5(body: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('MD5', body));
+  return btoa(String.fromCharCode(...digest));
+}

@@ -1,0 +1,70 @@
+import { BosError } from '../errors';
+import { readCapped } from './read-capped';
+import type { SourceObject } from './types';
+
+/** `${ORIGIN_URL}/${key}` with each path segment encoded (the key was decoded once). */
+export const originUrl = (base: string, key: string) =>
+  `${base}/${key.split('/').map(encodeURIComponent).join('/')}`;
+
+/**
+ * Requests the origin with none of the client's cookies or credentials; only the headers given
+ * here are sent. Times out after `timeoutMs`.
+ */
+export async function fetchOrigin(
+  base: string,
+  key: string,
+  timeoutMs: number,
+  headers: HeadersInit = {},
+): Promise<Response> {
+  try {
+    return await fetch(originUrl(base, key), {
+      headers,
+      redirect: 'follow',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch {
+    throw new BosError('OriginUnavailable', 'The origin did not answer in time.');
+  }
+}
+
+/** The object from the HTTP origin; undefined when it says 404/410. Only 2xx bodies are used. */
+export async function openOrigin(
+  base: string,
+  key: string,
+  timeoutMs: number,
+): Promise<SourceObject | undefined> {
+  const response = await fetchOrigin(base, key, timeoutMs);
+  if (response.status === 404 || response.status === 410) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (response.status < 200 || response.status > 299 || !response.body) {
+    await response.body?.cancel();
+    throw new BosError('OriginUnavailable', `The origin answered ${response.status}.`);
+  }
+  const body = response.body;
+  const length = response.headers.get('content-length');
+  const size = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
+  const modified = response.headers.get('last-modified');
+  const etag = response.headers.get('etag');
+  let bytes: Promise<Uint8Array> | undefined;
+  const read = () => (bytes ??= readCapped(body, size));
+  return {
+    key,
+    // Without an origin ETag the content itself is the validator (hashed once it is read).
+    etag: etag && !etag.startsWith('W/') ? etag : await contentEtag(await read()),
+    lastModified: modified ? new Date(modified) : undefined,
+    cacheControl: response.headers.get('cache-control') ?? undefined,
+    contentType: response.headers.get('content-type') ?? undefined,
+    size,
+    bytes: read,
+    discard: () => {
+      if (!bytes) void body.cancel().catch(() => undefined);
+    },
+  };
+}
+
+async function contentEtag(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return `"${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}"`;
+}

@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { Miniflare } from 'miniflare';
+
+const BUILD_DIR = resolve('test/.tmp/dist');
+
+export interface TestWorker {
+  mf: Miniflare;
+  /** Requests `path` (with query) from the Worker in workerd. */
+  get(path: string, init?: { headers?: Record<string, string>; method?: string }): Promise<TestResponse>;
+  put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  json(): { code: string; message: string; requestId: string };
+}
+
+/** The bundled Worker in a real workerd, with a real (in-memory) local R2 bucket and Cache API. */
+export async function startWorker(vars: Record<string, string> = {}): Promise<TestWorker> {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: resolve(BUILD_DIR, 'index.js'),
+    modulesRoot: BUILD_DIR,
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: '2026-04-20',
+    r2Buckets: ['BUCKET'],
+    bindings: {
+      DEFAULT_CACHE_CONTROL: 'public, max-age=86400',
+      AUTO_ORIENT: 'true',
+      AUTO_AVIF: 'false',
+      ORIGIN_TIMEOUT_MS: '2000',
+      ...vars,
+    },
+  });
+  await mf.ready;
+  const bucket = await mf.getR2Bucket('BUCKET');
+  return {
+    mf,
+    async get(path, init = {}) {
+      const response = await mf.dispatchFetch(`http://images.test${path}`, {
+        method: init.method ?? 'GET',
+        headers: init.headers ?? {},
+      });
+      const body = Buffer.from(await response.arrayBuffer());
+      return {
+        status: response.status,
+        headers: response.headers as unknown as Headers,
+        body,
+        json: () => JSON.parse(body.toString('utf8')) as ReturnType<TestResponse['json']>,
+      };
+    },
+    async put(key, body, contentType) {
+      await bucket.put(key, body, contentType ? { httpMetadata: { contentType } } : {});
+    },
+    dispose: () => mf.dispose(),
+  };
+}

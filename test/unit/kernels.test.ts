@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { RasterImage } from '../../src/image';
+import { applyOrientation } from '../../src/kernels/orient';
+import { accepts } from '../../src/request/negotiate';
+import { resolveRange } from '../../src/response/plain';
+
+/** A 3×2 image whose pixel at (x, y) holds the value 10·y + x in every channel. */
+const coordinates = (): RasterImage => {
+  const data = new Uint8Array(3 * 2 * 4);
+  for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) data.fill(10 * y + x, (y * 3 + x) * 4, (y * 3 + x + 1) * 4);
+  return { width: 3, height: 2, hasAlpha: false, frames: [{ data, delayMs: 0 }] };
+};
+const grid = (image: RasterImage) => {
+  const frame = image.frames[0]!.data;
+  return Array.from({ length: image.height }, (_, y) =>
+    Array.from({ length: image.width }, (_, x) => frame[(y * image.width + x) * 4]),
+  );
+};
+
+describe('EXIF orientation, pixel-exact', () => {
+  it.each([
+    [1, [[0, 1, 2], [10, 11, 12]]],
+    [2, [[2, 1, 0], [12, 11, 10]]],
+    [3, [[12, 11, 10], [2, 1, 0]]],
+    [4, [[10, 11, 12], [0, 1, 2]]],
+    [5, [[0, 10], [1, 11], [2, 12]]],
+    [6, [[10, 0], [11, 1], [12, 2]]],
+    [7, [[12, 2], [11, 1], [10, 0]]],
+    [8, [[2, 12], [1, 11], [0, 10]]],
+  ])('orientation %i', (orientation, expected) => {
+    expect(grid(applyOrientation(coordinates(), orientation))).toEqual(expected);
+  });
+});
+
+describe('Range requests', () => {
+  it.each([
+    ['bytes=0-9', { kind: 'range', offset: 0, length: 10 }],
+    ['bytes=90-', { kind: 'range', offset: 90, length: 10 }],
+    ['bytes=-5', { kind: 'range', offset: 95, length: 5 }],
+    ['bytes=95-200', { kind: 'range', offset: 95, length: 5 }],
+    ['bytes=100-', { kind: 'unsatisfiable' }],
+    ['bytes=0-1,4-5', { kind: 'none' }],
+    ['items=0-1', { kind: 'none' }],
+  ])('%s of 100 bytes', (header, expected) => {
+    expect(resolveRange(header, 100)).toEqual(expected);
+  });
+});
+
+describe('Accept negotiation', () => {
+  it('needs the type listed with q > 0; wildcards do not count', () => {
+    expect(accepts('image/avif,image/webp,*/*', 'image/webp')).toBe(true);
+    expect(accepts('image/webp;q=0', 'image/webp')).toBe(false);
+    expect(accepts('image/webp;q=0.5', 'image/webp')).toBe(true);
+    expect(accepts('*/*', 'image/webp')).toBe(false);
+    expect(accepts('image/jpeg', 'image/webp')).toBe(false);
+  });
+});

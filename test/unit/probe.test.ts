@@ -1,0 +1,82 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { probeImage } from '../../src/codecs/probe';
+import { checkSourceLimits } from '../../src/plan/limits';
+import { fixture, syntheticJpeg } from '../helpers/images';
+
+const codeOf = (run: () => unknown) => {
+  try {
+    run();
+    return 'ok';
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+};
+
+describe('header probe: format from bytes, size without decoding', () => {
+  it.each([
+    ['formats/4.webp', 'webp', 1024, 772, 1],
+    ['formats/5_webp_a.webp', 'webp', 300, 300, 1],
+    ['formats/animated-loop-3.webp', 'webp', 370, 285, 10],
+    ['formats/rotating-squares.webp', 'webp', 80, 80, 9],
+    ['formats/animated-loop-3.gif', 'gif', 370, 285, 10],
+    ['formats/rotating-squares.gif', 'gif', 80, 80, 30],
+    ['formats/Crash_test.gif', 'gif', 800, 533, 1],
+    ['formats/with-alpha.png', 'png', 256, 192, 1],
+    ['formats/16-bit-grey-alpha.png', 'png', 109, 96, 1],
+    ['formats/apng-ball.png', 'png', 100, 100, undefined],
+    ['formats/example.avif', 'avif', 800, 533, 1],
+    ['formats/sdr_cosmos12920_cicp1-13-6_yuv444_full_qp10.avif', 'avif', 2048, 858, 1],
+    ['formats/example.heic', 'heic', 1280, 854, 1],
+    ['formats/progressive.jpg', 'jpg', 650, 470, 1],
+    ['formats/V5_24_Bit.bmp', 'bmp', 435, 353, 1],
+    ['formats/Core_8_Bit.bmp', 'bmp', 435, 353, 1],
+    ['formats/Info_8_Bit_Top_Down.bmp', 'bmp', 6, 6, 1],
+    ['photo/Channel_digital_image_CMYK_color.jpg', 'jpg', 500, 333, 1],
+    ['orientation/Landscape_6.jpg', 'jpg', 450, 600, 1],
+  ])('%s is %s %i×%i', (path, format, width, height, frames) => {
+    const probe = probeImage(fixture(path));
+    expect(probe).toMatchObject({ format, width, height });
+    if (frames !== undefined) expect(probe.frames).toBe(frames);
+  });
+
+  it('reads EXIF orientation from JPEG', () => {
+    for (let n = 1; n <= 8; n++) {
+      const probe = probeImage(fixture(`orientation/Portrait_${n}.jpg`));
+      expect(probe.orientation ?? 1).toBe(n);
+    }
+  });
+
+  it.each([
+    ['bad/65536-uint32-limit.png', 'ImageTooLarge'],
+    ['bad/Bad_height.bmp', 'ImageTooLarge'],
+    ['bad/Bad_width.bmp', 'ImageTooLarge'],
+    ['bad/giant-image.jpg', 'ImageTooLarge'],
+    ['bad/corrupt-header.jpg', 'UnsupportedImageFormat'],
+    ['bad/empty.jpg', 'UnsupportedImageFormat'],
+    ['bad/not-an-image.jpg', 'UnsupportedImageFormat'],
+    ['bad/truncated.jpg', 'UnsupportedImageFormat'],
+  ])('%s is refused from its header with %s', (path, code) => {
+    expect(codeOf(() => checkSourceLimits(probeImage(fixture(path))))).toBe(code);
+  });
+
+  it('refuses a PNG cut short and a WebP whose RIFF size overruns the file', async () => {
+    const png = fixture('formats/with-alpha.png');
+    expect(codeOf(() => probeImage(png.subarray(0, png.length - 20)))).toBe('UnsupportedImageFormat');
+    const webp = fixture('formats/4.webp');
+    expect(codeOf(() => probeImage(webp.subarray(0, 5000)))).toBe('UnsupportedImageFormat');
+    const jpeg = await syntheticJpeg(64, 48);
+    expect(codeOf(() => probeImage(jpeg))).toBe('ok');
+    expect(codeOf(() => probeImage(jpeg.subarray(0, jpeg.length - 2)))).toBe('UnsupportedImageFormat');
+  });
+
+  it.each([20, 50, 70, 75, 80, 85, 90, 95, 100])(
+    'estimates the quality of a libjpeg q%i file exactly',
+    async (quality) => {
+      const jpeg = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#808080' } })
+        .jpeg({ quality })
+        .toBuffer();
+      expect(probeImage(jpeg).jpegQuality).toBe(quality);
+    },
+  );
+});

@@ -53,7 +53,9 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
       };
     },
     async put(key, body, contentType) {
-      await bucket.put(key, body, contentType ? { httpMetadata: { contentType } } : {});
+      // A plain ArrayBuffer crosses Miniflare's proxy; Node Buffers (pooled views) do not.
+      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+      await bucket.put(key, bytes.buffer as ArrayBuffer, contentType ? { httpMetadata: { contentType } } : {});
     },
     dispose: () => mf.dispose(),
   };

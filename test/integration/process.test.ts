@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeImage } from '../../src/codecs/probe';
+import { dimensions, fixture, rgba, similarity, syntheticJpeg, syntheticPng } from '../helpers/images';
+import { startWorker, type TestWorker } from '../helpers/worker';
+
+let worker: TestWorker;
+const process = (key: string, command: string, headers?: Record<string, string>) =>
+  worker.get(`/${key}?x-bce-process=${command}`, headers ? { headers } : {});
+
+beforeAll(async () => {
+  worker = await startWorker();
+  await worker.put('flowers.jpeg', fixture('photo/flowers.jpeg'), 'image/jpeg');
+  await worker.put('s600x400.jpg', await syntheticJpeg(600, 400));
+  await worker.put('s200x100.jpg', await syntheticJpeg(200, 100));
+  await worker.put('s400x300.jpg', await syntheticJpeg(400, 300));
+  await worker.put('alpha.png', await syntheticPng(600, 400, 4));
+  await worker.put('with-alpha.png', fixture('formats/with-alpha.png'));
+  await worker.put('4.webp', fixture('formats/4.webp'));
+  await worker.put('cosmos.avif', fixture('formats/sdr_cosmos12920_cicp1-13-6_yuv444_full_qp10.avif'));
+  await worker.put('Landscape_6.jpg', fixture('orientation/Landscape_6.jpg'));
+  for (const q of [95, 80, 75, 70]) await worker.put(`q${q}.jpg`, await syntheticJpeg(320, 240, q));
+});
+afterAll(() => worker.dispose());
+
+describe('the issue\'s acceptance request', () => {
+  it('resize,m_fill,w_300,h_200/format,f_webp: a 300×200 WebP with every documented header', async () => {
+    const response = await process('flowers.jpeg', 'image/resize,m_fill,w_300,h_200/format,f_webp');
+    expect(response.status).toBe(200);
+    expect(await dimensions(response.body)).toEqual({ format: 'webp', width: 300, height: 200 });
+    const h = response.headers;
+    expect(h.get('content-type')).toBe('image/webp');
+    expect(h.get('content-length')).toBe(String(response.body.length));
+    expect(h.get('content-md5')).toBe(createHash('md5').update(response.body).digest('base64'));
+    expect(h.get('x-bce-image-info')).toBe('width=300;height=200');
+    expect(h.get('x-bce-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(h.get('etag')).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(h.get('last-modified')).toMatch(/GMT$/);
+    expect(h.get('cache-control')).toBe('public, max-age=86400');
+    expect(h.get('vary')).toBeNull();
+    // sharp's cover crop is the same operation: centre crop of the mfit-scaled picture.
+    const reference = sharp(fixture('photo/flowers.jpeg')).resize(300, 200, { fit: 'cover' });
+    expect(await similarity(response.body, reference)).toBeGreaterThan(0.9);
+  });
+});
+
+describe('resize test vectors over HTTP (PROTOCOL.md §8)', () => {
+  it.each([
+    ['s600x400.jpg', 'image/resize,m_lfit,w_500,h_300', 450, 300],
+    ['s600x400.jpg', 'image/resize,m_mfit,w_500,h_300', 500, 333],
+    ['s600x400.jpg', 'image/resize,m_lfit,w_900,h_800', 600, 400],
+    ['s600x400.jpg', 'image/resize,w_1200', 600, 400],
+    ['s600x400.jpg', 'image/resize,w_1200,limit_0', 1200, 800],
+    ['s600x400.jpg', 'image/resize,p_200', 600, 400],
+    ['s200x100.jpg', 'image/resize,m_fixed,h_100', 100, 100],
+    ['s400x300.jpg', 'image/resize,m_lfit,h_100', 133, 100],
+    ['s600x400.jpg', 'image/resize,m_fill,w_100', 100, 100],
+    ['s600x400.jpg', 'image/resize,m_pad,w_500,h_500', 500, 500],
+    ['s600x400.jpg', 'image/resize,m_fill,w_300,h_300,align_0', 300, 300],
+    ['s600x400.jpg', 'image/resize,wp_50', 300, 400],
+    ['s600x400.jpg', 'image/resize,p_26/', 156, 104],
+    ['s600x400.jpg', 'image/resize,m_mfit,w_900,h_800,limit_0', 1200, 800],
+  ])('%s %s → %i×%i jpeg', async (key, command, width, height) => {
+    const response = await process(key, command);
+    expect(response.status).toBe(200);
+    expect(await dimensions(response.body)).toEqual({ format: 'jpeg', width, height });
+    expect(response.headers.get('x-bce-image-info')).toBe(`width=${width};height=${height}`);
+  });
+
+  it('lfit matches sharp\'s Lanczos resize (SSIM ≥ 0.97)', async () => {
+    const response = await process('flowers.jpeg', 'image/resize,w_480/format,f_png');
+    const reference = sharp(fixture('photo/flowers.jpeg')).resize(480, 270, { kernel: 'lanczos3' });
+    expect(await similarity(response.body, reference)).toBeGreaterThan(0.97);
+  });
+
+  it('fill align_0 keeps the left part (SSIM against sharp\'s left crop)', async () => {
+    const response = await process('s600x400.jpg', 'image/resize,m_fill,w_300,h_300,align_0/format,f_png');
+    const original = (await worker.get('/s600x400.jpg')).body;
+    const reference = sharp(await sharp(original).resize(450, 300).toBuffer()).extract({ left: 0, top: 0, width: 300, height: 300 });
+    const wrongSide = sharp(await sharp(original).resize(450, 300).toBuffer()).extract({ left: 150, top: 0, width: 300, height: 300 });
+    const score = await similarity(response.body, reference);
+    expect(score).toBeGreaterThan(0.95);
+    expect(score).toBeGreaterThan(await similarity(response.body, wrongSide));
+  });
+
+  it('pad places the 450×300 picture at x = 25 on a red 500×300 canvas', async () => {
+    const response = await process('s600x400.jpg', 'image/resize,m_pad,w_500,h_300,color_FF0000/format,f_png');
+    const image = await rgba(response.body);
+    expect([image.width, image.height]).toEqual([500, 300]);
+    const at = (x: number, y: number) => Array.from(image.data.subarray((y * 500 + x) * 4, (y * 500 + x) * 4 + 4));
+    expect(at(0, 150)).toEqual([255, 0, 0, 255]);
+    expect(at(24, 10)).toEqual([255, 0, 0, 255]);
+    expect(at(475, 150)).toEqual([255, 0, 0, 255]);
+    expect(at(499, 299)).toEqual([255, 0, 0, 255]);
+    // Inside, the picture: its green channel runs top to bottom, unlike the red padding.
+    expect(at(250, 299)[1]).toBeGreaterThan(200);
+    expect(at(250, 0)[0]).toBeLessThan(200);
+  });
+
+  it('pad with radius and sigma fills the padding with the blurred picture, not a colour', async () => {
+    const response = await process('s600x400.jpg', 'image/resize,m_pad,w_500,h_300,radius_10,sigma_5/format,f_png');
+    const image = await rgba(response.body);
+    const left = image.data.subarray((150 * 500 + 2) * 4, (150 * 500 + 2) * 4 + 4);
+    expect(Array.from(left)).not.toEqual([255, 255, 255, 255]);
+    expect(left[3]).toBe(255);
+  });
+
+  it('the 9,999 px rule holds for the final image', async () => {
+    const response = await process('s600x400.jpg', 'image/resize,p_1000,limit_0/resize,p_200,limit_0');
+    expect(response.status).toBe(400);
+    expect(response.json().code).toBe('ImageTooLarge');
+  });
+});
+
+describe('format, quality, interlace', () => {
+  it.each([
+    ['image/format,f_png', 'png'],
+    ['image/format,f_webp', 'webp'],
+    ['image/format,f_jpeg', 'jpeg'],
+    ['image/resize,w_200/format,f_avif', 'heif'],
+  ])('%s → %s', async (command, format) => {
+    const response = await process('s400x300.jpg', command);
+    expect(response.status).toBe(200);
+    expect((await dimensions(response.body)).format).toBe(format);
+    const original = (await worker.get('/s400x300.jpg')).body;
+    const reference = command.includes('w_200') ? sharp(original).resize(200) : sharp(original);
+    expect(await similarity(response.body, reference)).toBeGreaterThan(0.9);
+  });
+
+  it('output stays in the source format: png, webp, avif', async () => {
+    expect((await dimensions((await process('with-alpha.png', 'image/resize,w_100')).body)).format).toBe('png');
+    expect((await dimensions((await process('4.webp', 'image/resize,w_100')).body)).format).toBe('webp');
+    const avif = await process('cosmos.avif', 'image/resize,w_100');
+    expect(avif.headers.get('content-type')).toBe('image/avif');
+    expect(await dimensions(avif.body)).toMatchObject({ width: 100, height: 42 });
+  });
+
+  it('f_auto picks webp when Accept lists it, else the source format; both Vary: Accept (#29)', async () => {
+    const webp = await process('s400x300.jpg', 'image/format,f_auto', { accept: 'image/webp,*/*' });
+    const jpeg = await process('s400x300.jpg', 'image/format,f_auto', { accept: 'image/jpeg' });
+    expect(webp.headers.get('content-type')).toBe('image/webp');
+    expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
+    expect(webp.headers.get('vary')).toBe('Accept');
+    expect(jpeg.headers.get('vary')).toBe('Accept');
+    expect(webp.headers.get('etag')).not.toBe(jpeg.headers.get('etag'));
+  });
+
+  it('png with alpha → jpg is flattened onto white (#30)', async () => {
+    const response = await process('alpha.png', 'image/format,f_jpg');
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    const image = await rgba(response.body);
+    const pixel = Array.from(image.data.subarray((200 * 600 + 20) * 4, (200 * 600 + 20) * 4 + 3));
+    pixel.forEach((channel) => expect(channel).toBeGreaterThan(245));
+  });
+
+  it('transparency survives png → webp and png → png', async () => {
+    for (const format of ['webp', 'png']) {
+      const response = await process('alpha.png', `image/resize,w_300/format,f_${format}`);
+      const image = await rgba(response.body);
+      expect(image.data[(100 * 300 + 10) * 4 + 3]).toBe(0);
+      expect(image.data[(100 * 300 + 200) * 4 + 3]).toBe(255);
+    }
+  });
+
+  it('f_heic is refused, bmp and gif output answer NotImplemented (#31)', async () => {
+    const heic = await process('s400x300.jpg', 'image/format,f_heic');
+    expect([heic.status, heic.json().code, heic.json().message]).toEqual([400, 'InvalidArgument', 'heic output is not supported']);
+    const gif = await process('s400x300.jpg', 'image/format,f_gif');
+    expect([gif.status, gif.json().code]).toEqual([501, 'NotImplemented']);
+  });
+
+  const qualityOf = (body: Buffer) => probeImage(body).jpegQuality;
+  it.each([
+    ['q80.jpg', 'image/quality,q_90', 72],
+    ['q70.jpg', 'image/quality,Q_80', 70],
+    ['q80.jpg', 'image/quality,Q_50', 50],
+    ['q95.jpg', 'image/resize,w_100', 85],
+    ['q75.jpg', 'image/resize,w_100', 75],
+  ])('%s %s → q %i (#32, #33)', async (key, command, quality) => {
+    const response = await process(key, command);
+    expect(qualityOf(response.body)).toBe(quality);
+  });
+
+  it('png source: q is relative to 100 (#33)', async () => {
+    const response = await process('with-alpha.png', 'image/quality,q_80/format,f_jpg');
+    expect(qualityOf(response.body)).toBe(80);
+  });
+
+  it('quality changes webp output size', async () => {
+    const low = await process('flowers.jpeg', 'image/resize,w_600/format,f_webp/quality,Q_20');
+    const high = await process('flowers.jpeg', 'image/resize,w_600/format,f_webp/quality,Q_90');
+    expect(low.body.length).toBeLessThan(high.body.length * 0.7);
+  });
+
+  it('interlace,i_progressive gives a progressive JPEG; the default is baseline', async () => {
+    const progressive = await process('flowers.jpeg', 'image/resize,w_300/interlace,i_progressive');
+    const baseline = await process('flowers.jpeg', 'image/resize,w_300');
+    expect((await sharp(progressive.body).metadata()).isProgressive).toBe(true);
+    expect((await sharp(baseline.body).metadata()).isProgressive).toBe(false);
+  });
+
+  it('EXIF orientation is applied by default, auto-orient,o_0 keeps stored pixels (#23, #24)', async () => {
+    expect(await dimensions((await process('Landscape_6.jpg', 'image/resize,w_300')).body)).toMatchObject({ width: 300, height: 225 });
+    expect(await dimensions((await process('Landscape_6.jpg', 'image/auto-orient,o_0/resize,w_300')).body)).toMatchObject({ width: 300, height: 400 });
+    expect(await dimensions((await process('Landscape_6.jpg', 'image/resize,w_100/auto-orient,o_1')).body)).toMatchObject({ width: 100, height: 75 });
+    const upright = await process('Landscape_6.jpg', 'image/format,f_png');
+    const reference = sharp(fixture('orientation/Landscape_1.jpg'));
+    expect(await similarity(upright.body, reference)).toBeGreaterThan(0.9);
+  });
+
+  it('outputs carry no EXIF', async () => {
+    const response = await process('flowers.jpeg', 'image/resize,w_100');
+    expect((await sharp(response.body).metadata()).exif).toBeUndefined();
+  });
+});

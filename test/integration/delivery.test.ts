@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import { Response as MiniflareResponse } from 'miniflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dimensions, fixture, syntheticJpeg } from '../helpers/images';
+import { startWorker, type TestWorker } from '../helpers/worker';
+
+let worker: TestWorker;
+const original = fixture('photo/flowers.jpeg');
+
+beforeAll(async () => {
+  worker = await startWorker();
+  await worker.put('photos/flowers.jpeg', original, 'image/jpeg');
+  await worker.put('photos/untyped.jpg', original);
+  await worker.put('dir with space/ü.jpg', original, 'image/jpeg');
+});
+afterAll(() => worker.dispose());
+
+describe('plain GET: the original bytes', () => {
+  it('returns the stored bytes with Content-Type, ETag, Last-Modified and a request id', async () => {
+    const response = await worker.get('/photos/flowers.jpeg');
+    expect(response.status).toBe(200);
+    expect(response.body.equals(original)).toBe(true);
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    expect(response.headers.get('content-length')).toBe(String(original.length));
+    expect(response.headers.get('etag')).toBe(`"${createHash('md5').update(original).digest('hex')}"`);
+    expect(response.headers.get('last-modified')).toMatch(/GMT$/);
+    expect(response.headers.get('accept-ranges')).toBe('bytes');
+    expect(response.headers.get('x-bce-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('keys are percent-decoded once', async () => {
+    const response = await worker.get('/dir%20with%20space/%C3%BC.jpg');
+    expect(response.status).toBe(200);
+    expect(response.body.equals(original)).toBe(true);
+  });
+
+  it('names the type of an object stored without one', async () => {
+    expect((await worker.get('/photos/untyped.jpg')).headers.get('content-type')).toBe('image/jpeg');
+  });
+
+  it('serves byte ranges (206) and refuses unsatisfiable ones (416)', async () => {
+    const partial = await worker.get('/photos/flowers.jpeg', { headers: { range: 'bytes=100-199' } });
+    expect(partial.status).toBe(206);
+    expect(partial.body.equals(original.subarray(100, 200))).toBe(true);
+    expect(partial.headers.get('content-range')).toBe(`bytes 100-199/${original.length}`);
+    const suffix = await worker.get('/photos/flowers.jpeg', { headers: { range: 'bytes=-10' } });
+    expect(suffix.body.equals(original.subarray(original.length - 10))).toBe(true);
+    const beyond = await worker.get('/photos/flowers.jpeg', { headers: { range: `bytes=${original.length}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${original.length}`);
+  });
+
+  it('answers If-None-Match and If-Modified-Since with 304', async () => {
+    const first = await worker.get('/photos/flowers.jpeg');
+    const etag = first.headers.get('etag') as string;
+    const byTag = await worker.get('/photos/flowers.jpeg', { headers: { 'if-none-match': etag } });
+    expect([byTag.status, byTag.body.length]).toEqual([304, 0]);
+    const byDate = await worker.get('/photos/flowers.jpeg', {
+      headers: { 'if-modified-since': first.headers.get('last-modified') as string },
+    });
+    expect(byDate.status).toBe(304);
+    const stale = await worker.get('/photos/flowers.jpeg', { headers: { 'if-none-match': '"other"' } });
+    expect(stale.status).toBe(200);
+  });
+
+  it('HEAD has the GET headers and no body', async () => {
+    const response = await worker.get('/photos/flowers.jpeg', { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.body.length).toBe(0);
+    expect(response.headers.get('content-length')).toBe(String(original.length));
+  });
+
+  it('a missing key is 404 NoSuchKey with the request id in body and header', async () => {
+    const response = await worker.get('/photos/nope.jpg');
+    expect(response.status).toBe(404);
+    const body = response.json();
+    expect(body.code).toBe('NoSuchKey');
+    expect(body.message).toBe('The specified key does not exist.');
+    expect(response.headers.get('x-bce-request-id')).toBe(body.requestId);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('other methods are refused', async () => {
+    expect((await worker.get('/photos/flowers.jpeg', { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('processed responses: validators and cache', () => {
+  const command = '?x-bce-process=image/resize,w_200/format,f_webp';
+
+  it('HEAD gives the same headers as GET without a body', async () => {
+    const get = await worker.get(`/photos/flowers.jpeg${command}`);
+    const head = await worker.get(`/photos/flowers.jpeg${command}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    for (const name of ['content-type', 'content-length', 'content-md5', 'etag', 'x-bce-image-info']) {
+      expect(head.headers.get(name)).toBe(get.headers.get(name));
+    }
+  });
+
+  it('If-None-Match with the derived ETag answers 304 without a body', async () => {
+    const first = await worker.get(`/photos/flowers.jpeg${command}`);
+    const etag = first.headers.get('etag') as string;
+    const again = await worker.get(`/photos/flowers.jpeg${command}`, { headers: { 'if-none-match': etag } });
+    expect([again.status, again.body.length]).toEqual([304, 0]);
+    expect(again.headers.get('etag')).toBe(etag);
+  });
+
+  it('the ETag is the same for the same command however it is spelled, and differs otherwise', async () => {
+    const a = await worker.get('/photos/flowers.jpeg?x-bce-process=image/resize,w_200,h_200/format,f_webp');
+    const b = await worker.get('/photos/flowers.jpeg?x-bce-process=image/resize,h_200,m_LFIT,w_200/format,f_webp/');
+    const c = await worker.get('/photos/flowers.jpeg?x-bce-process=image/resize,w_201,h_200/format,f_webp');
+    expect(a.headers.get('etag')).toBe(b.headers.get('etag'));
+    expect(a.headers.get('etag')).not.toBe(c.headers.get('etag'));
+  });
+
+  it('stores the result in the Cache API and serves later requests from it', async () => {
+    const path = '/photos/flowers.jpeg?x-bce-process=image/resize,w_123';
+    const first = await worker.get(path);
+    const etag = (first.headers.get('etag') as string).replace(/"/g, '');
+    const caches = await worker.mf.getCaches();
+    const cacheKey = `http://images.test/__bos-image-cache/${etag}/${encodeURIComponent('photos/flowers.jpeg')}`;
+    let stored: Response | undefined;
+    for (let i = 0; i < 50 && !stored; i++) {
+      stored = (await caches.default.match(cacheKey)) as Response | undefined;
+      if (!stored) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(stored).toBeDefined();
+    expect(Buffer.from(await stored!.arrayBuffer()).equals(first.body)).toBe(true);
+    // Replace the entry with a marker: a hit must return it instead of re-rendering.
+    await caches.default.put(
+      cacheKey,
+      new MiniflareResponse('from-cache', {
+        headers: { 'Cache-Control': 'max-age=60', 'Content-Type': 'image/jpeg' },
+      }),
+    );
+    const second = await worker.get(path);
+    expect(second.body.toString()).toBe('from-cache');
+    expect(second.headers.get('x-bce-request-id')).not.toBe(first.headers.get('x-bce-request-id'));
+  });
+
+  it('a changed original is never served from an old entry', async () => {
+    const key = '/changing.jpg?x-bce-process=image/resize,w_100';
+    await worker.put('changing.jpg', await syntheticJpeg(400, 300));
+    const before = await worker.get(key);
+    await worker.put('changing.jpg', await syntheticJpeg(300, 400));
+    const after = await worker.get(key);
+    expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+    expect(await dimensions(after.body)).toMatchObject({ width: 100, height: 133 });
+    const conditional = await worker.get(key, { headers: { 'if-none-match': before.headers.get('etag') as string } });
+    expect(conditional.status).toBe(200);
+  });
+
+  it('uses the object\'s own Cache-Control when it has one', async () => {
+    const bytes = await syntheticJpeg(64, 64);
+    const mf = await worker.mf.getR2Bucket('BUCKET');
+    await mf.put('cc.jpg', new Uint8Array(bytes).buffer as ArrayBuffer, { httpMetadata: { cacheControl: 'public, max-age=60' } });
+    const response = await worker.get('/cc.jpg?x-bce-process=image/resize,w_10');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+  });
+});
+
+describe('bad input: clear 4xx JSON, never a 500 or a partial image', () => {
+  it.each([
+    ['bad/65536-uint32-limit.png', 400, 'ImageTooLarge'],
+    ['bad/Bad_height.bmp', 400, 'ImageTooLarge'],
+    ['bad/Bad_width.bmp', 400, 'ImageTooLarge'],
+    ['bad/corrupt-header.jpg', 400, 'UnsupportedImageFormat'],
+    ['bad/empty.jpg', 400, 'UnsupportedImageFormat'],
+    ['bad/giant-image.jpg', 400, 'ImageTooLarge'],
+    ['bad/not-an-image.jpg', 400, 'UnsupportedImageFormat'],
+    ['bad/truncated.jpg', 400, 'UnsupportedImageFormat'],
+  ])('%s → %i %s', async (path, status, code) => {
+    await worker.put(path, fixture(path));
+    for (const command of ['image/resize,w_100', 'image/format,f_webp']) {
+      const response = await worker.get(`/${path}?x-bce-process=${command}`);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(response.json().code).toBe(code);
+    }
+  });
+
+  it('a 25 MB source is refused from its size before it is read (#52)', async () => {
+    const big = new Uint8Array(25 * 1024 * 1024);
+    big.set(await syntheticJpeg(64, 64));
+    await worker.put('big.jpg', big);
+    const response = await worker.get('/big.jpg?x-bce-process=image/resize,w_100');
+    expect([response.status, response.json().code]).toEqual([400, 'ImageTooLarge']);
+  });
+
+  it('bad syntax is refused before storage is touched: 400 even for a missing key', async () => {
+    const response = await worker.get('/missing.jpg?x-bce-process=image/resize,w_10000');
+    expect([response.status, response.json().code]).toEqual([400, 'InvalidArgument']);
+    const unsupported = await worker.get('/missing.jpg?x-bce-process=image/dehaze');
+    expect(unsupported.json().message).toBe('action dehaze is not supported');
+  });
+
+  it('valid but not yet executed capabilities answer 501 NotImplemented with their name', async () => {
+    for (const [query, name] of [
+      ['x-bce-process=image/crop,w_10', 'crop'],
+      ['x-bce-process=image/rotate,90', 'rotate'],
+      ['x-bce-process=image/info', 'info'],
+      ['exif', 'exif'],
+      ['x-bce-process=style/thumb', 'style'],
+    ]) {
+      const response = await worker.get(`/photos/flowers.jpeg?${query}`);
+      expect(response.status).toBe(501);
+      expect(response.json().code).toBe('NotImplemented');
+      expect(response.json().message).toContain(name);
+    }
+  });
+});
+
+describe('large sources (#54)', () => {
+  it('12000×8000: format only → 400 ImageTooLarge from the header; resize,w_1000 → 1000×667', async () => {
+    const sharp = (await import('sharp')).default;
+    const big = await sharp({ create: { width: 12000, height: 8000, channels: 3, background: '#4080c0' } })
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    await worker.put('huge.jpg', big);
+    const refused = await worker.get('/huge.jpg?x-bce-process=image/format,f_webp');
+    expect([refused.status, refused.json().code]).toEqual([400, 'ImageTooLarge']);
+    const resized = await worker.get('/huge.jpg?x-bce-process=image/resize,w_1000');
+    expect(resized.status).toBe(200);
+    expect(await dimensions(resized.body)).toEqual({ format: 'jpeg', width: 1000, height: 667 });
+  });
+});

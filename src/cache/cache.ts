@@ -11,7 +11,11 @@ const cacheable = (response: Response) => {
   return response.status === 200 && !/no-store|private/i.test(control);
 };
 
-export async function readCache(origin: string, etag: string, key: string): Promise<Response | undefined> {
+export async function readCache(
+  origin: string,
+  etag: string,
+  key: string,
+): Promise<Response | undefined> {
   return caches.default.match(cacheRequest(origin, etag, key));
 }
 

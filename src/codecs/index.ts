@@ -83,7 +83,10 @@ export async function decodeImage(
 /** WebP and AVIF qualities that look like a given JPEG quality. */
 const avifQuality = (jpegQuality: number) => Math.max(1, Math.round(jpegQuality * 0.75));
 
-export async function encodeImage(image: RasterImage, settings: EncodeSettings): Promise<Uint8Array> {
+export async function encodeImage(
+  image: RasterImage,
+  settings: EncodeSettings,
+): Promise<Uint8Array> {
   const frame = image.frames[0];
   if (!frame) throw new BosError('InternalError', 'No frame to encode.');
   const { width, height } = image;

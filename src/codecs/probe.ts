@@ -24,7 +24,8 @@ const ascii = (bytes: Uint8Array, at: number, length: number) =>
 
 /** Recognises the format from the bytes, never from the name or Content-Type. */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
+    return 'jpg';
   if (bytes.length >= 8 && ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return 'png';
   if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') {
     return 'webp';
@@ -105,7 +106,7 @@ function probeJpeg(bytes: Uint8Array): ImageProbe {
       height = view.getUint16(body + 1);
       width = view.getUint16(body + 3);
     } else if (marker === 0xdb) {
-      for (let at = body; at < end; ) {
+      for (let at = body; at < end;) {
         const info = bytes[at] as number;
         const wide = info >> 4 !== 0;
         const table = new Array<number>(64);
@@ -154,7 +155,8 @@ function probePng(bytes: Uint8Array): ImageProbe {
     if (body + length + 4 > bytes.length) throw truncated();
     if (type === 'tRNS') hasAlpha = true;
     else if (type === 'acTL') frames = Math.max(1, view.getUint32(body));
-    else if (type === 'eXIf') orientation = readTiffOrientation(bytes.subarray(body, body + length));
+    else if (type === 'eXIf')
+      orientation = readTiffOrientation(bytes.subarray(body, body + length));
     else if (type === 'IEND') {
       ended = true;
       break;
@@ -255,7 +257,15 @@ function probeGif(bytes: Uint8Array): ImageProbe {
     }
   }
   if (frames === 0 || width === 0 || height === 0) throw truncated();
-  return { format: 'gif', width, height, frames, orientation: undefined, jpegQuality: undefined, hasAlpha };
+  return {
+    format: 'gif',
+    width,
+    height,
+    frames,
+    orientation: undefined,
+    jpegQuality: undefined,
+    hasAlpha,
+  };
 }
 
 function probeBmp(bytes: Uint8Array): ImageProbe {
@@ -307,7 +317,10 @@ function probeIsobmff(bytes: Uint8Array, format: 'avif' | 'heic'): ImageProbe {
           width = w;
           height = h;
         }
-      } else if (type === 'auxC' && ascii(bytes, pos + header + 4, size - header - 4).includes('alpha')) {
+      } else if (
+        type === 'auxC' &&
+        ascii(bytes, pos + header + 4, size - header - 4).includes('alpha')
+      ) {
         hasAlpha = true;
       }
       pos += size;
@@ -315,5 +328,13 @@ function probeIsobmff(bytes: Uint8Array, format: 'avif' | 'heic'): ImageProbe {
   };
   walk(0, bytes.length, 0);
   if (width === 0 || height === 0) throw truncated();
-  return { format, width, height, frames: 1, orientation: undefined, jpegQuality: undefined, hasAlpha };
+  return {
+    format,
+    width,
+    height,
+    frames: 1,
+    orientation: undefined,
+    jpegQuality: undefined,
+    hasAlpha,
+  };
 }

@@ -11,7 +11,11 @@ import mozjpegDecFactory from '@jsquash/jpeg/codec/dec/mozjpeg_dec.js';
 import mozjpegDecWasm from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm';
 import mozjpegEncFactory from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
 import mozjpegEncWasm from '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
-import { decode as pngDecodeRaw, encode as pngEncodeRaw, initSync as pngInitSync } from '@jsquash/png/codec/pkg/squoosh_png.js';
+import {
+  decode as pngDecodeRaw,
+  encode as pngEncodeRaw,
+  initSync as pngInitSync,
+} from '@jsquash/png/codec/pkg/squoosh_png.js';
 import pngWasm from '@jsquash/png/codec/pkg/squoosh_png_bg.wasm?module';
 import webpDecFactory from '@jsquash/webp/codec/dec/webp_dec.js';
 import webpDecWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
@@ -72,19 +76,34 @@ interface JpegDecoder {
   decode(data: Uint8Array, preserveOrientation: boolean): DecodedPixels | null;
 }
 interface JpegEncoder {
-  encode(data: Uint8Array, width: number, height: number, options: MozjpegEncodeOptions): Uint8Array;
+  encode(
+    data: Uint8Array,
+    width: number,
+    height: number,
+    options: MozjpegEncodeOptions,
+  ): Uint8Array;
 }
 interface WebpDecoder {
   decode(data: Uint8Array): DecodedPixels | null;
 }
 interface WebpEncoder {
-  encode(data: Uint8Array, width: number, height: number, options: WebpEncodeOptions): Uint8Array | null;
+  encode(
+    data: Uint8Array,
+    width: number,
+    height: number,
+    options: WebpEncodeOptions,
+  ): Uint8Array | null;
 }
 interface AvifDecoder {
   decode(data: Uint8Array, bitDepth: 8): DecodedPixels | null;
 }
 interface AvifEncoder {
-  encode(data: Uint8Array, width: number, height: number, options: AvifEncodeOptions): Uint8Array | null;
+  encode(
+    data: Uint8Array,
+    width: number,
+    height: number,
+    options: AvifEncodeOptions,
+  ): Uint8Array | null;
 }
 
 /** Instantiates an emscripten codec from its precompiled module, once. */

@@ -29,7 +29,10 @@ export function defineAction<P extends ParamSpecs>(
           );
         }
         if (raw.bare.length > 1 || raw.params.some(([key]) => key === definition.bareKey)) {
-          throw new BosError('InvalidArgument', messages.repeatedParameter(definition.bareKey, name));
+          throw new BosError(
+            'InvalidArgument',
+            messages.repeatedParameter(definition.bareKey, name),
+          );
         }
         given.push([definition.bareKey, token]);
       }
@@ -63,7 +66,8 @@ export function defineAction<P extends ParamSpecs>(
           apply !== undefined || definition.stage === 'encoder' || definition.stage === 'orient',
         outputSize: (input) => (outputSize ? outputSize(input, args) : input),
         apply: async (image, context) => {
-          if (!apply) throw new BosError('NotImplemented', messages.notImplemented(`action ${name}`));
+          if (!apply)
+            throw new BosError('NotImplemented', messages.notImplemented(`action ${name}`));
           return apply(image, args, context);
         },
         configureEncoder: (request) => encoder?.(request, args),

@@ -60,7 +60,10 @@ export const watermark = defineAction({
       throw new BosError('MissingArgument', messages.requiredParameter('image', 'watermark'));
     }
     if (hasText && (args.text === '' || /\p{Cc}/u.test(args.text ?? ''))) {
-      throw new BosError('InvalidArgument', 'The watermark text is empty or has control characters.');
+      throw new BosError(
+        'InvalidArgument',
+        'The watermark text is empty or has control characters.',
+      );
     }
     const present = (keys: string[]) =>
       keys.filter((key) => (args as Readonly<Record<string, unknown>>)[key] !== undefined);

@@ -42,7 +42,10 @@ export async function renderImage(
   }
   const body = await encodeImage(image, plan.encode);
   if (body.length > LIMITS.outputBytes) {
-    throw new BosError('ImageTooLarge', `The encoded image is ${body.length} bytes; the limit is ${LIMITS.outputBytes}.`);
+    throw new BosError(
+      'ImageTooLarge',
+      `The encoded image is ${body.length} bytes; the limit is ${LIMITS.outputBytes}.`,
+    );
   }
   return { body, width: image.width, height: image.height };
 }

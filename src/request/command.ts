@@ -11,8 +11,7 @@ export interface RawAction {
 }
 
 export type ParsedCommand =
-  | { kind: 'image'; actions: RawAction[] }
-  | { kind: 'style'; name: string; rest: string };
+  { kind: 'image'; actions: RawAction[] } | { kind: 'style'; name: string; rest: string };
 
 const STYLE_NAME = /^[0-9A-Za-z][0-9A-Za-z_]{0,63}$/;
 

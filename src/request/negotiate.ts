@@ -31,7 +31,8 @@ export function chooseFormat(
   if (encoder.format === undefined) return { kind: 'source', negotiated: false };
   if (encoder.format !== 'auto') return { kind: 'explicit', format: encoder.format };
   const header = accept ?? '';
-  if (config.autoAvif && accepts(header, 'image/avif')) return { kind: 'negotiated', format: 'avif' };
+  if (config.autoAvif && accepts(header, 'image/avif'))
+    return { kind: 'negotiated', format: 'avif' };
   if (accepts(header, 'image/webp')) return { kind: 'negotiated', format: 'webp' };
   return { kind: 'source', negotiated: true };
 }

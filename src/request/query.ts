@@ -2,9 +2,7 @@ import { BosError } from '../errors';
 
 /** What the query string asks for (PROTOCOL.md §1.1). */
 export type ProcessRequest =
-  | { kind: 'plain' }
-  | { kind: 'info' }
-  | { kind: 'command'; value: string };
+  { kind: 'plain' } | { kind: 'info' } | { kind: 'command'; value: string };
 
 const decodeOnce = (text: string): string => {
   try {

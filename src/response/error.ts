@@ -5,8 +5,7 @@ import { BosError } from '../errors';
  * for anything else (§2.2). HEAD gets status and headers only.
  */
 export function errorResponse(error: unknown, requestId: string, head: boolean): Response {
-  const known =
-    error instanceof BosError ? error : new BosError('InternalError');
+  const known = error instanceof BosError ? error : new BosError('InternalError');
   if (!(error instanceof BosError)) console.error('unexpected error', requestId, error);
   const body = JSON.stringify({ code: known.code, message: known.message, requestId });
   return new Response(head ? null : body, {

@@ -17,12 +17,16 @@ export function validatorHeaders(meta: Omit<ImageResponseMeta, 'format'>): Heade
     ETag: meta.etag,
     'Cache-Control': meta.source.cacheControl ?? meta.defaultCacheControl,
   });
-  if (meta.source.lastModified) headers.set('Last-Modified', meta.source.lastModified.toUTCString());
+  if (meta.source.lastModified)
+    headers.set('Last-Modified', meta.source.lastModified.toUTCString());
   if (meta.vary) headers.set('Vary', 'Accept');
   return headers;
 }
 
-export async function imageResponse(image: RenderedImage, meta: ImageResponseMeta): Promise<Response> {
+export async function imageResponse(
+  image: RenderedImage,
+  meta: ImageResponseMeta,
+): Promise<Response> {
   const headers = validatorHeaders(meta);
   headers.set('Content-Type', MIME_TYPES[meta.format]);
   headers.set('Content-Length', String(image.body.length));

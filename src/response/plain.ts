@@ -5,9 +5,7 @@ import { etagMatches } from './etag';
 
 /** A single byte range resolved against the object size, or why it cannot be served. */
 type RangeResult =
-  | { kind: 'none' }
-  | { kind: 'range'; offset: number; length: number }
-  | { kind: 'unsatisfiable' };
+  { kind: 'none' } | { kind: 'range'; offset: number; length: number } | { kind: 'unsatisfiable' };
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n`; several ranges or odd units are served whole (RFC 9110). */
 export function resolveRange(header: string | null, size: number): RangeResult {
@@ -93,7 +91,10 @@ export async function servePlain(
   headers.set('Content-Length', String(partial ? range.length : meta.size));
   let body: ReadableStream | null = null;
   if (!head) {
-    const object = await bucket.get(key, partial ? { range: { offset: range.offset, length: range.length } } : {});
+    const object = await bucket.get(
+      key,
+      partial ? { range: { offset: range.offset, length: range.length } } : {},
+    );
     if (!object) throw new BosError('NoSuchKey');
     body = object.body;
   }

@@ -9,7 +9,16 @@ export default function setup() {
   mkdirSync(BUILD_DIR, { recursive: true });
   execFileSync(
     process.execPath,
-    [resolve('node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', BUILD_DIR],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+    [
+      resolve('node_modules/wrangler/bin/wrangler.js'),
+      'deploy',
+      '--dry-run',
+      '--outdir',
+      BUILD_DIR,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    },
   );
 }

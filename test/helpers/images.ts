@@ -46,7 +46,10 @@ export async function rgba(input: Buffer | sharp.Sharp): Promise<Pixels> {
 }
 
 /** Mean SSIM of two same-sized images. */
-export async function similarity(a: Buffer | sharp.Sharp, b: Buffer | sharp.Sharp): Promise<number> {
+export async function similarity(
+  a: Buffer | sharp.Sharp,
+  b: Buffer | sharp.Sharp,
+): Promise<number> {
   const [x, y] = await Promise.all([rgba(a), rgba(b)]);
   if (x.width !== y.width || x.height !== y.height) {
     throw new Error(`size differs: ${x.width}×${x.height} vs ${y.width}×${y.height}`);

@@ -6,7 +6,10 @@ const BUILD_DIR = resolve('test/.tmp/dist');
 export interface TestWorker {
   mf: Miniflare;
   /** Requests `path` (with query) from the Worker in workerd. */
-  get(path: string, init?: { headers?: Record<string, string>; method?: string }): Promise<TestResponse>;
+  get(
+    path: string,
+    init?: { headers?: Record<string, string>; method?: string },
+  ): Promise<TestResponse>;
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -54,8 +57,13 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
     },
     async put(key, body, contentType) {
       // A plain ArrayBuffer crosses Miniflare's proxy; Node Buffers (pooled views) do not.
-      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
-      await bucket.put(key, bytes.buffer as ArrayBuffer, contentType ? { httpMetadata: { contentType } } : {});
+      const bytes =
+        typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+      await bucket.put(
+        key,
+        bytes.buffer as ArrayBuffer,
+        contentType ? { httpMetadata: { contentType } } : {},
+      );
     },
     dispose: () => mf.dispose(),
   };

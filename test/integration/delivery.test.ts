@@ -22,7 +22,9 @@ describe('plain GET: the original bytes', () => {
     expect(response.body.equals(original)).toBe(true);
     expect(response.headers.get('content-type')).toBe('image/jpeg');
     expect(response.headers.get('content-length')).toBe(String(original.length));
-    expect(response.headers.get('etag')).toBe(`"${createHash('md5').update(original).digest('hex')}"`);
+    expect(response.headers.get('etag')).toBe(
+      `"${createHash('md5').update(original).digest('hex')}"`,
+    );
     expect(response.headers.get('last-modified')).toMatch(/GMT$/);
     expect(response.headers.get('accept-ranges')).toBe('bytes');
     expect(response.headers.get('x-bce-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -35,17 +37,23 @@ describe('plain GET: the original bytes', () => {
   });
 
   it('names the type of an object stored without one', async () => {
-    expect((await worker.get('/photos/untyped.jpg')).headers.get('content-type')).toBe('image/jpeg');
+    expect((await worker.get('/photos/untyped.jpg')).headers.get('content-type')).toBe(
+      'image/jpeg',
+    );
   });
 
   it('serves byte ranges (206) and refuses unsatisfiable ones (416)', async () => {
-    const partial = await worker.get('/photos/flowers.jpeg', { headers: { range: 'bytes=100-199' } });
+    const partial = await worker.get('/photos/flowers.jpeg', {
+      headers: { range: 'bytes=100-199' },
+    });
     expect(partial.status).toBe(206);
     expect(partial.body.equals(original.subarray(100, 200))).toBe(true);
     expect(partial.headers.get('content-range')).toBe(`bytes 100-199/${original.length}`);
     const suffix = await worker.get('/photos/flowers.jpeg', { headers: { range: 'bytes=-10' } });
     expect(suffix.body.equals(original.subarray(original.length - 10))).toBe(true);
-    const beyond = await worker.get('/photos/flowers.jpeg', { headers: { range: `bytes=${original.length}-` } });
+    const beyond = await worker.get('/photos/flowers.jpeg', {
+      headers: { range: `bytes=${original.length}-` },
+    });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe(`bytes */${original.length}`);
   });
@@ -59,7 +67,9 @@ describe('plain GET: the original bytes', () => {
       headers: { 'if-modified-since': first.headers.get('last-modified') as string },
     });
     expect(byDate.status).toBe(304);
-    const stale = await worker.get('/photos/flowers.jpeg', { headers: { 'if-none-match': '"other"' } });
+    const stale = await worker.get('/photos/flowers.jpeg', {
+      headers: { 'if-none-match': '"other"' },
+    });
     expect(stale.status).toBe(200);
   });
 
@@ -94,7 +104,13 @@ describe('processed responses: validators and cache', () => {
     const head = await worker.get(`/photos/flowers.jpeg${command}`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.body.length).toBe(0);
-    for (const name of ['content-type', 'content-length', 'content-md5', 'etag', 'x-bce-image-info']) {
+    for (const name of [
+      'content-type',
+      'content-length',
+      'content-md5',
+      'etag',
+      'x-bce-image-info',
+    ]) {
       expect(head.headers.get(name)).toBe(get.headers.get(name));
     }
   });
@@ -102,15 +118,23 @@ describe('processed responses: validators and cache', () => {
   it('If-None-Match with the derived ETag answers 304 without a body', async () => {
     const first = await worker.get(`/photos/flowers.jpeg${command}`);
     const etag = first.headers.get('etag') as string;
-    const again = await worker.get(`/photos/flowers.jpeg${command}`, { headers: { 'if-none-match': etag } });
+    const again = await worker.get(`/photos/flowers.jpeg${command}`, {
+      headers: { 'if-none-match': etag },
+    });
     expect([again.status, again.body.length]).toEqual([304, 0]);
     expect(again.headers.get('etag')).toBe(etag);
   });
 
   it('the ETag is the same for the same command however it is spelled, and differs otherwise', async () => {
-    const a = await worker.get('/photos/flowers.jpeg?x-bce-process=image/resize,w_200,h_200/format,f_webp');
-    const b = await worker.get('/photos/flowers.jpeg?x-bce-process=image/resize,h_200,m_LFIT,w_200/format,f_webp/');
-    const c = await worker.get('/photos/flowers.jpeg?x-bce-process=image/resize,w_201,h_200/format,f_webp');
+    const a = await worker.get(
+      '/photos/flowers.jpeg?x-bce-process=image/resize,w_200,h_200/format,f_webp',
+    );
+    const b = await worker.get(
+      '/photos/flowers.jpeg?x-bce-process=image/resize,h_200,m_LFIT,w_200/format,f_webp/',
+    );
+    const c = await worker.get(
+      '/photos/flowers.jpeg?x-bce-process=image/resize,w_201,h_200/format,f_webp',
+    );
     expect(a.headers.get('etag')).toBe(b.headers.get('etag'));
     expect(a.headers.get('etag')).not.toBe(c.headers.get('etag'));
   });
@@ -148,14 +172,18 @@ describe('processed responses: validators and cache', () => {
     const after = await worker.get(key);
     expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
     expect(await dimensions(after.body)).toMatchObject({ width: 100, height: 133 });
-    const conditional = await worker.get(key, { headers: { 'if-none-match': before.headers.get('etag') as string } });
+    const conditional = await worker.get(key, {
+      headers: { 'if-none-match': before.headers.get('etag') as string },
+    });
     expect(conditional.status).toBe(200);
   });
 
-  it('uses the object\'s own Cache-Control when it has one', async () => {
+  it("uses the object's own Cache-Control when it has one", async () => {
     const bytes = await syntheticJpeg(64, 64);
     const mf = await worker.mf.getR2Bucket('BUCKET');
-    await mf.put('cc.jpg', new Uint8Array(bytes).buffer as ArrayBuffer, { httpMetadata: { cacheControl: 'public, max-age=60' } });
+    await mf.put('cc.jpg', new Uint8Array(bytes).buffer as ArrayBuffer, {
+      httpMetadata: { cacheControl: 'public, max-age=60' },
+    });
     const response = await worker.get('/cc.jpg?x-bce-process=image/resize,w_10');
     expect(response.headers.get('cache-control')).toBe('public, max-age=60');
   });
@@ -215,7 +243,9 @@ describe('bad input: clear 4xx JSON, never a 500 or a partial image', () => {
 describe('large sources (#54)', () => {
   it('12000×8000: format only → 400 ImageTooLarge from the header; resize,w_1000 → 1000×667', async () => {
     const sharp = (await import('sharp')).default;
-    const big = await sharp({ create: { width: 12000, height: 8000, channels: 3, background: '#4080c0' } })
+    const big = await sharp({
+      create: { width: 12000, height: 8000, channels: 3, background: '#4080c0' },
+    })
       .jpeg({ quality: 80 })
       .toBuffer();
     await worker.put('huge.jpg', big);

@@ -26,7 +26,11 @@ function startOrigin(landscape: Buffer): Promise<Server> {
           response.end(flowers.subarray(start, end + 1));
           return;
         }
-        response.writeHead(200, { 'content-type': 'image/jpeg', etag: '"flowers-v1"', 'set-cookie': 'a=b' });
+        response.writeHead(200, {
+          'content-type': 'image/jpeg',
+          etag: '"flowers-v1"',
+          'set-cookie': 'a=b',
+        });
         response.end(flowers);
         return;
       }
@@ -69,7 +73,10 @@ function startOrigin(landscape: Buffer): Promise<Server> {
 beforeAll(async () => {
   server = await startOrigin(await syntheticJpeg(400, 300));
   const { port } = server.address() as AddressInfo;
-  worker = await startWorker({ ORIGIN_URL: `http://127.0.0.1:${port}/images/`, ORIGIN_TIMEOUT_MS: '1000' });
+  worker = await startWorker({
+    ORIGIN_URL: `http://127.0.0.1:${port}/images/`,
+    ORIGIN_TIMEOUT_MS: '1000',
+  });
   await worker.put('both.jpg', await syntheticJpeg(200, 100));
 });
 afterAll(async () => {
@@ -80,7 +87,9 @@ afterAll(async () => {
 
 describe('HTTP origin behind R2', () => {
   it('processes an object R2 lacks, fetched from the origin', async () => {
-    const response = await worker.get('/flowers.jpeg?x-bce-process=image/resize,w_200/format,f_webp');
+    const response = await worker.get(
+      '/flowers.jpeg?x-bce-process=image/resize,w_200/format,f_webp',
+    );
     expect(response.status).toBe(200);
     expect(await dimensions(response.body)).toEqual({ format: 'webp', width: 200, height: 113 });
   });

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeImage } from '../../src/codecs/probe';
-import { dimensions, fixture, rgba, similarity, syntheticJpeg, syntheticPng } from '../helpers/images';
+import {
+  dimensions,
+  fixture,
+  rgba,
+  similarity,
+  syntheticJpeg,
+  syntheticPng,
+} from '../helpers/images';
 import { startWorker, type TestWorker } from '../helpers/worker';
 
 let worker: TestWorker;
@@ -18,13 +25,16 @@ beforeAll(async () => {
   await worker.put('alpha.png', await syntheticPng(600, 400, 4));
   await worker.put('with-alpha.png', fixture('formats/with-alpha.png'));
   await worker.put('4.webp', fixture('formats/4.webp'));
-  await worker.put('cosmos.avif', fixture('formats/sdr_cosmos12920_cicp1-13-6_yuv444_full_qp10.avif'));
+  await worker.put(
+    'cosmos.avif',
+    fixture('formats/sdr_cosmos12920_cicp1-13-6_yuv444_full_qp10.avif'),
+  );
   await worker.put('Landscape_6.jpg', fixture('orientation/Landscape_6.jpg'));
   for (const q of [95, 80, 75, 70]) await worker.put(`q${q}.jpg`, await syntheticJpeg(320, 240, q));
 });
 afterAll(() => worker.dispose());
 
-describe('the issue\'s acceptance request', () => {
+describe("the issue's acceptance request", () => {
   it('resize,m_fill,w_300,h_200/format,f_webp: a 300×200 WebP with every documented header', async () => {
     const response = await process('flowers.jpeg', 'image/resize,m_fill,w_300,h_200/format,f_webp');
     expect(response.status).toBe(200);
@@ -34,7 +44,9 @@ describe('the issue\'s acceptance request', () => {
     expect(h.get('content-length')).toBe(String(response.body.length));
     expect(h.get('content-md5')).toBe(createHash('md5').update(response.body).digest('base64'));
     expect(h.get('x-bce-image-info')).toBe('width=300;height=200');
-    expect(h.get('x-bce-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(h.get('x-bce-request-id')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(h.get('etag')).toMatch(/^"[0-9a-f]{32}"$/);
     expect(h.get('last-modified')).toMatch(/GMT$/);
     expect(h.get('cache-control')).toBe('public, max-age=86400');
@@ -68,27 +80,44 @@ describe('resize test vectors over HTTP (PROTOCOL.md §8)', () => {
     expect(response.headers.get('x-bce-image-info')).toBe(`width=${width};height=${height}`);
   });
 
-  it('lfit matches sharp\'s Lanczos resize (SSIM ≥ 0.97)', async () => {
+  it("lfit matches sharp's Lanczos resize (SSIM ≥ 0.97)", async () => {
     const response = await process('flowers.jpeg', 'image/resize,w_480/format,f_png');
     const reference = sharp(fixture('photo/flowers.jpeg')).resize(480, 270, { kernel: 'lanczos3' });
     expect(await similarity(response.body, reference)).toBeGreaterThan(0.97);
   });
 
-  it('fill align_0 keeps the left part (SSIM against sharp\'s left crop)', async () => {
-    const response = await process('s600x400.jpg', 'image/resize,m_fill,w_300,h_300,align_0/format,f_png');
+  it("fill align_0 keeps the left part (SSIM against sharp's left crop)", async () => {
+    const response = await process(
+      's600x400.jpg',
+      'image/resize,m_fill,w_300,h_300,align_0/format,f_png',
+    );
     const original = (await worker.get('/s600x400.jpg')).body;
-    const reference = sharp(await sharp(original).resize(450, 300).toBuffer()).extract({ left: 0, top: 0, width: 300, height: 300 });
-    const wrongSide = sharp(await sharp(original).resize(450, 300).toBuffer()).extract({ left: 150, top: 0, width: 300, height: 300 });
+    const reference = sharp(await sharp(original).resize(450, 300).toBuffer()).extract({
+      left: 0,
+      top: 0,
+      width: 300,
+      height: 300,
+    });
+    const wrongSide = sharp(await sharp(original).resize(450, 300).toBuffer()).extract({
+      left: 150,
+      top: 0,
+      width: 300,
+      height: 300,
+    });
     const score = await similarity(response.body, reference);
     expect(score).toBeGreaterThan(0.95);
     expect(score).toBeGreaterThan(await similarity(response.body, wrongSide));
   });
 
   it('pad places the 450×300 picture at x = 25 on a red 500×300 canvas', async () => {
-    const response = await process('s600x400.jpg', 'image/resize,m_pad,w_500,h_300,color_FF0000/format,f_png');
+    const response = await process(
+      's600x400.jpg',
+      'image/resize,m_pad,w_500,h_300,color_FF0000/format,f_png',
+    );
     const image = await rgba(response.body);
     expect([image.width, image.height]).toEqual([500, 300]);
-    const at = (x: number, y: number) => Array.from(image.data.subarray((y * 500 + x) * 4, (y * 500 + x) * 4 + 4));
+    const at = (x: number, y: number) =>
+      Array.from(image.data.subarray((y * 500 + x) * 4, (y * 500 + x) * 4 + 4));
     expect(at(0, 150)).toEqual([255, 0, 0, 255]);
     expect(at(24, 10)).toEqual([255, 0, 0, 255]);
     expect(at(475, 150)).toEqual([255, 0, 0, 255]);
@@ -99,7 +128,10 @@ describe('resize test vectors over HTTP (PROTOCOL.md §8)', () => {
   });
 
   it('pad with radius and sigma fills the padding with the blurred picture, not a colour', async () => {
-    const response = await process('s600x400.jpg', 'image/resize,m_pad,w_500,h_300,radius_10,sigma_5/format,f_png');
+    const response = await process(
+      's600x400.jpg',
+      'image/resize,m_pad,w_500,h_300,radius_10,sigma_5/format,f_png',
+    );
     const image = await rgba(response.body);
     const left = image.data.subarray((150 * 500 + 2) * 4, (150 * 500 + 2) * 4 + 4);
     expect(Array.from(left)).not.toEqual([255, 255, 255, 255]);
@@ -107,7 +139,10 @@ describe('resize test vectors over HTTP (PROTOCOL.md §8)', () => {
   });
 
   it('the 9,999 px rule holds for the final image', async () => {
-    const response = await process('s600x400.jpg', 'image/resize,p_1000,limit_0/resize,p_200,limit_0');
+    const response = await process(
+      's600x400.jpg',
+      'image/resize,p_1000,limit_0/resize,p_200,limit_0',
+    );
     expect(response.status).toBe(400);
     expect(response.json().code).toBe('ImageTooLarge');
   });
@@ -129,8 +164,12 @@ describe('format, quality, interlace', () => {
   });
 
   it('output stays in the source format: png, webp, avif', async () => {
-    expect((await dimensions((await process('with-alpha.png', 'image/resize,w_100')).body)).format).toBe('png');
-    expect((await dimensions((await process('4.webp', 'image/resize,w_100')).body)).format).toBe('webp');
+    expect(
+      (await dimensions((await process('with-alpha.png', 'image/resize,w_100')).body)).format,
+    ).toBe('png');
+    expect((await dimensions((await process('4.webp', 'image/resize,w_100')).body)).format).toBe(
+      'webp',
+    );
     const avif = await process('cosmos.avif', 'image/resize,w_100');
     expect(avif.headers.get('content-type')).toBe('image/avif');
     expect(await dimensions(avif.body)).toMatchObject({ width: 100, height: 42 });
@@ -165,7 +204,11 @@ describe('format, quality, interlace', () => {
 
   it('f_heic is refused, bmp and gif output answer NotImplemented (#31)', async () => {
     const heic = await process('s400x300.jpg', 'image/format,f_heic');
-    expect([heic.status, heic.json().code, heic.json().message]).toEqual([400, 'InvalidArgument', 'heic output is not supported']);
+    expect([heic.status, heic.json().code, heic.json().message]).toEqual([
+      400,
+      'InvalidArgument',
+      'heic output is not supported',
+    ]);
     const gif = await process('s400x300.jpg', 'image/format,f_gif');
     expect([gif.status, gif.json().code]).toEqual([501, 'NotImplemented']);
   });
@@ -201,9 +244,19 @@ describe('format, quality, interlace', () => {
   });
 
   it('EXIF orientation is applied by default, auto-orient,o_0 keeps stored pixels (#23, #24)', async () => {
-    expect(await dimensions((await process('Landscape_6.jpg', 'image/resize,w_300')).body)).toMatchObject({ width: 300, height: 225 });
-    expect(await dimensions((await process('Landscape_6.jpg', 'image/auto-orient,o_0/resize,w_300')).body)).toMatchObject({ width: 300, height: 400 });
-    expect(await dimensions((await process('Landscape_6.jpg', 'image/resize,w_100/auto-orient,o_1')).body)).toMatchObject({ width: 100, height: 75 });
+    expect(
+      await dimensions((await process('Landscape_6.jpg', 'image/resize,w_300')).body),
+    ).toMatchObject({ width: 300, height: 225 });
+    expect(
+      await dimensions(
+        (await process('Landscape_6.jpg', 'image/auto-orient,o_0/resize,w_300')).body,
+      ),
+    ).toMatchObject({ width: 300, height: 400 });
+    expect(
+      await dimensions(
+        (await process('Landscape_6.jpg', 'image/resize,w_100/auto-orient,o_1')).body,
+      ),
+    ).toMatchObject({ width: 100, height: 75 });
     const upright = await process('Landscape_6.jpg', 'image/format,f_png');
     const reference = sharp(fixture('orientation/Landscape_1.jpg'));
     expect(await similarity(upright.body, reference)).toBeGreaterThan(0.9);

@@ -30,12 +30,20 @@ describe('query string (PROTOCOL.md §1.1–1.2)', () => {
     expect(readProcessRequest('')).toEqual({ kind: 'plain' });
   });
   it('refuses x-bce-process twice, and exif with x-bce-process', () => {
-    expect(code(() => readProcessRequest('?x-bce-process=image/resize,w_1&x-bce-process=image/resize,w_2'))).toBe('InvalidArgument');
-    expect(code(() => readProcessRequest('?exif&x-bce-process=image/resize,w_1'))).toBe('InvalidArgument');
+    expect(
+      code(() =>
+        readProcessRequest('?x-bce-process=image/resize,w_1&x-bce-process=image/resize,w_2'),
+      ),
+    ).toBe('InvalidArgument');
+    expect(code(() => readProcessRequest('?exif&x-bce-process=image/resize,w_1'))).toBe(
+      'InvalidArgument',
+    );
     expect(readProcessRequest('?exif')).toEqual({ kind: 'info' });
   });
   it('refuses broken percent-encoding', () => {
-    expect(code(() => readProcessRequest('?x-bce-process=image/resize,w_%ZZ'))).toBe('InvalidArgument');
+    expect(code(() => readProcessRequest('?x-bce-process=image/resize,w_%ZZ'))).toBe(
+      'InvalidArgument',
+    );
   });
 });
 
@@ -100,7 +108,9 @@ describe('grammar and validation (§1.2, §8)', () => {
   it('names the unsupported action in the message', () => {
     expect(() => plan('image/dehaze')).toThrow('action dehaze is not supported');
     expect(() => plan('image/resize,z_1')).toThrow('parameter z is not supported by action resize');
-    expect(() => plan('image/resize,w_100,w_200')).toThrow('parameter w is repeated in action resize');
+    expect(() => plan('image/resize,w_100,w_200')).toThrow(
+      'parameter w is repeated in action resize',
+    );
     expect(() => plan('image/format,f_heic')).toThrow('heic output is not supported');
   });
 
@@ -136,17 +146,30 @@ describe('grammar and validation (§1.2, §8)', () => {
   });
 
   it('encoder settings and auto-orient: the last occurrence wins', () => {
-    const result = plan('image/format,f_png/auto-orient,o_0/format,f_webp/quality,q_50/auto-orient,o_1');
+    const result = plan(
+      'image/format,f_png/auto-orient,o_0/format,f_webp/quality,q_50/auto-orient,o_1',
+    );
     expect(result.encoder.format).toBe('webp');
     expect(result.encoder.relativeQuality).toBe(50);
     expect(result.orient).toEqual({ apply: true });
-    expect(plan('image/quality,q_50,Q_70').encoder).toMatchObject({ absoluteQuality: 70, relativeQuality: undefined });
+    expect(plan('image/quality,q_50,Q_70').encoder).toMatchObject({
+      absoluteQuality: 70,
+      relativeQuality: undefined,
+    });
   });
 
   it('valid actions that are not executed yet answer NotImplemented, executed ones do not', () => {
     expect(code(() => assertImplemented(plan('image/crop,w_10')))).toBe('NotImplemented');
     expect(code(() => assertImplemented(plan('image/info')))).toBe('NotImplemented');
-    expect(code(() => assertImplemented(plan('image/resize,w_10/format,f_png/quality,Q_5/interlace,i_progressive/strip/auto-orient,o_1')))).toBe('ok');
+    expect(
+      code(() =>
+        assertImplemented(
+          plan(
+            'image/resize,w_10/format,f_png/quality,Q_5/interlace,i_progressive/strip/auto-orient,o_1',
+          ),
+        ),
+      ),
+    ).toBe('ok');
   });
 
   it('styles: name checked, extra actions refused', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { resizeGeometry, resultSize, type ResizeArgs } from '../../src/plan/geometry';
 
-const args = (partial: Partial<ResizeArgs>): ResizeArgs => ({ m: 'lfit', limit: 1, align: 50, ...partial });
+const args = (partial: Partial<ResizeArgs>): ResizeArgs => ({
+  m: 'lfit',
+  limit: 1,
+  align: 50,
+  ...partial,
+});
 const sizeOf = (width: number, height: number, partial: Partial<ResizeArgs>) =>
   resultSize({ width, height }, resizeGeometry({ width, height }, args(partial)));
 
@@ -34,19 +39,38 @@ describe('resize geometry: PROTOCOL.md §3.1 and §8 test vectors', () => {
   });
 
   it('fill crops the mfit image at align (row 16 for 500×300 from 600×400)', () => {
-    const geometry = resizeGeometry({ width: 600, height: 400 }, args({ m: 'fill', w: 500, h: 300 }));
-    expect(geometry).toMatchObject({ kind: 'fill', scaled: { width: 500, height: 333 }, offset: { x: 0, y: 16 } });
+    const geometry = resizeGeometry(
+      { width: 600, height: 400 },
+      args({ m: 'fill', w: 500, h: 300 }),
+    );
+    expect(geometry).toMatchObject({
+      kind: 'fill',
+      scaled: { width: 500, height: 333 },
+      offset: { x: 0, y: 16 },
+    });
   });
 
   it('fill align_0 keeps the left part, align_100 the right', () => {
-    const left = resizeGeometry({ width: 600, height: 400 }, args({ m: 'fill', w: 300, h: 300, align: 0 }));
-    const right = resizeGeometry({ width: 600, height: 400 }, args({ m: 'fill', w: 300, h: 300, align: 100 }));
+    const left = resizeGeometry(
+      { width: 600, height: 400 },
+      args({ m: 'fill', w: 300, h: 300, align: 0 }),
+    );
+    const right = resizeGeometry(
+      { width: 600, height: 400 },
+      args({ m: 'fill', w: 300, h: 300, align: 100 }),
+    );
     expect(left).toMatchObject({ kind: 'fill', source: { x: 0, y: 0, width: 400, height: 400 } });
-    expect(right).toMatchObject({ kind: 'fill', source: { x: 200, y: 0, width: 400, height: 400 } });
+    expect(right).toMatchObject({
+      kind: 'fill',
+      source: { x: 200, y: 0, width: 400, height: 400 },
+    });
   });
 
   it('pad centres lfit content (450×300 at x = 25 on 500×300)', () => {
-    const geometry = resizeGeometry({ width: 600, height: 400 }, args({ m: 'pad', w: 500, h: 300 }));
+    const geometry = resizeGeometry(
+      { width: 600, height: 400 },
+      args({ m: 'pad', w: 500, h: 300 }),
+    );
     expect(geometry).toEqual({
       kind: 'pad',
       content: { width: 450, height: 300 },
@@ -56,8 +80,15 @@ describe('resize geometry: PROTOCOL.md §3.1 and §8 test vectors', () => {
   });
 
   it('pad whose canvas is larger than the source is not enlarging (#6)', () => {
-    const geometry = resizeGeometry({ width: 600, height: 400 }, args({ m: 'pad', w: 500, h: 500 }));
-    expect(geometry).toMatchObject({ kind: 'pad', content: { width: 500, height: 333 }, offset: { x: 0, y: 83 } });
+    const geometry = resizeGeometry(
+      { width: 600, height: 400 },
+      args({ m: 'pad', w: 500, h: 500 }),
+    );
+    expect(geometry).toMatchObject({
+      kind: 'pad',
+      content: { width: 500, height: 333 },
+      offset: { x: 0, y: 83 },
+    });
   });
 
   it('no size key is MissingArgument (#10)', () => {

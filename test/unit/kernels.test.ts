@@ -7,7 +7,8 @@ import { resolveRange } from '../../src/response/plain';
 /** A 3×2 image whose pixel at (x, y) holds the value 10·y + x in every channel. */
 const coordinates = (): RasterImage => {
   const data = new Uint8Array(3 * 2 * 4);
-  for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) data.fill(10 * y + x, (y * 3 + x) * 4, (y * 3 + x + 1) * 4);
+  for (let y = 0; y < 2; y++)
+    for (let x = 0; x < 3; x++) data.fill(10 * y + x, (y * 3 + x) * 4, (y * 3 + x + 1) * 4);
   return { width: 3, height: 2, hasAlpha: false, frames: [{ data, delayMs: 0 }] };
 };
 const grid = (image: RasterImage) => {
@@ -19,14 +20,66 @@ const grid = (image: RasterImage) => {
 
 describe('EXIF orientation, pixel-exact', () => {
   it.each([
-    [1, [[0, 1, 2], [10, 11, 12]]],
-    [2, [[2, 1, 0], [12, 11, 10]]],
-    [3, [[12, 11, 10], [2, 1, 0]]],
-    [4, [[10, 11, 12], [0, 1, 2]]],
-    [5, [[0, 10], [1, 11], [2, 12]]],
-    [6, [[10, 0], [11, 1], [12, 2]]],
-    [7, [[12, 2], [11, 1], [10, 0]]],
-    [8, [[2, 12], [1, 11], [0, 10]]],
+    [
+      1,
+      [
+        [0, 1, 2],
+        [10, 11, 12],
+      ],
+    ],
+    [
+      2,
+      [
+        [2, 1, 0],
+        [12, 11, 10],
+      ],
+    ],
+    [
+      3,
+      [
+        [12, 11, 10],
+        [2, 1, 0],
+      ],
+    ],
+    [
+      4,
+      [
+        [10, 11, 12],
+        [0, 1, 2],
+      ],
+    ],
+    [
+      5,
+      [
+        [0, 10],
+        [1, 11],
+        [2, 12],
+      ],
+    ],
+    [
+      6,
+      [
+        [10, 0],
+        [11, 1],
+        [12, 2],
+      ],
+    ],
+    [
+      7,
+      [
+        [12, 2],
+        [11, 1],
+        [10, 0],
+      ],
+    ],
+    [
+      8,
+      [
+        [2, 12],
+        [1, 11],
+        [0, 10],
+      ],
+    ],
   ])('orientation %i', (orientation, expected) => {
     expect(grid(applyOrientation(coordinates(), orientation))).toEqual(expected);
   });

@@ -62,18 +62,24 @@ describe('header probe: format from bytes, size without decoding', () => {
 
   it('refuses a PNG cut short and a WebP whose RIFF size overruns the file', async () => {
     const png = fixture('formats/with-alpha.png');
-    expect(codeOf(() => probeImage(png.subarray(0, png.length - 20)))).toBe('UnsupportedImageFormat');
+    expect(codeOf(() => probeImage(png.subarray(0, png.length - 20)))).toBe(
+      'UnsupportedImageFormat',
+    );
     const webp = fixture('formats/4.webp');
     expect(codeOf(() => probeImage(webp.subarray(0, 5000)))).toBe('UnsupportedImageFormat');
     const jpeg = await syntheticJpeg(64, 48);
     expect(codeOf(() => probeImage(jpeg))).toBe('ok');
-    expect(codeOf(() => probeImage(jpeg.subarray(0, jpeg.length - 2)))).toBe('UnsupportedImageFormat');
+    expect(codeOf(() => probeImage(jpeg.subarray(0, jpeg.length - 2)))).toBe(
+      'UnsupportedImageFormat',
+    );
   });
 
   it.each([20, 50, 70, 75, 80, 85, 90, 95, 100])(
     'estimates the quality of a libjpeg q%i file exactly',
     async (quality) => {
-      const jpeg = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#808080' } })
+      const jpeg = await sharp({
+        create: { width: 32, height: 32, channels: 3, background: '#808080' },
+      })
         .jpeg({ quality })
         .toBuffer();
       expect(probeImage(jpeg).jpegQuality).toBe(quality);

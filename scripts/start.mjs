@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// `npm start`: seeds the local R2 bucket with the sample images, starts `wrangler dev` and prints
+// example URLs. Works offline; needs only `npm install`.
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+const bucket = 'bos-images';
+const port = process.env.PORT ?? '8787';
+const types = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
+
+const samples = readdirSync(join(root, 'samples')).filter((name) =>
+  /\.(jpe?g|png|webp|avif)$/i.test(name),
+);
+console.log(`Seeding ${samples.length} sample images into the local R2 bucket "${bucket}"…`);
+for (const name of samples) {
+  const type = types[name.split('.').pop().toLowerCase()];
+  const result = spawnSync(
+    process.execPath,
+    [
+      wrangler,
+      'r2',
+      'object',
+      'put',
+      `${bucket}/${name}`,
+      '--local',
+      '--file',
+      join(root, 'samples', name),
+      '--content-type',
+      type,
+    ],
+    { cwd: root, env, encoding: 'utf8' },
+  );
+  if (result.status !== 0) {
+    console.error(result.stdout, result.stderr);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`  ${name}`);
+}
+
+const base = `http://127.0.0.1:${port}`;
+const examples = [
+  '/flowers.jpeg',
+  '/flowers.jpeg?x-bce-process=image/resize,m_fill,w_300,h_200/format,f_webp',
+  '/street.jpg?x-bce-process=image/resize,m_lfit,w_400,h_400/quality,q_80',
+  '/street.jpg?x-bce-process=image/resize,m_pad,w_500,h_500,color_203040/format,f_png',
+  '/street.jpg?x-bce-process=image/resize,m_pad,w_600,h_300,radius_30,sigma_20',
+  '/with-alpha.png?x-bce-process=image/resize,w_200/format,f_jpg',
+  '/4.webp?x-bce-process=image/resize,p_50/format,f_avif',
+  '/Landscape_6.jpg?x-bce-process=image/resize,w_300',
+  '/flowers.jpeg?x-bce-process=image/format,f_auto',
+  '/flowers.jpeg?x-bce-process=image/resize,w_10000',
+];
+
+const dev = spawn(process.execPath, [wrangler, 'dev', '--ip', '127.0.0.1', '--port', port], {
+  cwd: root,
+  env,
+  stdio: ['inherit', 'pipe', 'inherit'],
+});
+let announced = false;
+dev.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  if (!announced && /Ready on/i.test(chunk.toString())) {
+    announced = true;
+    console.log('\nThe service is running. Try:');
+    for (const path of examples) console.log(`  ${base}${path}`);
+    console.log('\nPress Ctrl+C to stop.\n');
+  }
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
+dev.on('exit', (code) => process.exit(code ?? 0));

@@ -23,6 +23,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration files each start a workerd; two at a time fit a 2-core machine.
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     maxWorkers: 2,
     // Codec packages go through Vite so their `.wasm` imports reach the plugin above.
     server: { deps: { inline: [/@jsquash/] } },

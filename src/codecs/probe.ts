@@ -164,7 +164,6 @@ function probePng(bytes: Uint8Array): ImageProbe {
     pos = body + length + 4;
   }
   if (!ended || width === 0 || height === 0) throw truncated();
-  // APNG is read as its first frame (PROTOCOL.md §7.1), so only one frame is decoded.
   return {
     format: 'png',
     width,

@@ -1,13 +1,9 @@
-import { missingParameter } from '../errors';
 import { defineAction } from './define';
-import { int } from './params';
+import { int, required } from './params';
 
 // Executed by the geometry issue; until then valid requests answer 501 NotImplemented.
 export const circle = defineAction({
   name: 'circle',
   stage: 'pixels',
-  params: { r: int(1, 4096) },
-  check(args) {
-    if (args.r === undefined) throw missingParameter('r', 'circle');
-  },
+  params: { r: required(int(1, 4096)) },
 });

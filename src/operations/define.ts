@@ -1,4 +1,4 @@
-import { BosError, messages } from '../errors';
+import { BosError, messages, missingParameter } from '../errors';
 import type { RawAction } from '../request/command';
 import { canonicalValue, parseValue, type Args, type ParamSpecs, type ParamValue } from './params';
 import type { ActionDefinition, BoundAction } from './types';
@@ -44,7 +44,9 @@ export function defineAction<P extends ParamSpecs>(
         values[key] = parseValue(key, text, spec);
       }
       for (const [key, spec] of Object.entries(params)) {
-        if (values[key] === undefined && 'default' in spec && spec.default !== undefined) {
+        if (values[key] !== undefined) continue;
+        if (spec.required) throw missingParameter(key, name);
+        if ('default' in spec && spec.default !== undefined) {
           values[key] = parseValue(key, String(spec.default), spec);
         }
       }

@@ -1,4 +1,4 @@
-import { BosError, messages } from '../errors';
+import { BosError, missingParameter } from '../errors';
 import { defineAction } from './define';
 import { int } from './params';
 
@@ -9,7 +9,7 @@ export const indexcrop = defineAction({
   params: { x: int(1, 9999), y: int(1, 9999), i: int(0, 65536, 0) },
   check(args) {
     if (args.x === undefined && args.y === undefined) {
-      throw new BosError('MissingArgument', messages.requiredParameter('x', 'indexcrop'));
+      throw missingParameter('x', 'indexcrop');
     }
     if (args.x !== undefined && args.y !== undefined) {
       throw new BosError('InvalidArgument', 'parameters x and y of action indexcrop are exclusive');

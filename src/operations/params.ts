@@ -34,7 +34,9 @@ export interface Base64Spec {
 export interface NameSpec {
   type: 'name';
 }
-export type ParamSpec = IntSpec | EnumSpec | ColorSpec | Base64Spec | NameSpec;
+export type ParamSpec = (IntSpec | EnumSpec | ColorSpec | Base64Spec | NameSpec) & {
+  required?: boolean;
+};
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
 type ValueOf<S extends ParamSpec> = S extends IntSpec
@@ -43,12 +45,18 @@ type ValueOf<S extends ParamSpec> = S extends IntSpec
     ? Rgba
     : string;
 
-/** Parsed arguments: a key with a default is always present, others only when given. */
+/** Parsed arguments: a key with a default or marked required is always present. */
 export type Args<P extends ParamSpecs> = {
-  readonly [K in keyof P]: P[K] extends { default: string | number }
+  readonly [K in keyof P]: P[K] extends { default: string | number } | { required: true }
     ? ValueOf<P[K]>
     : ValueOf<P[K]> | undefined;
 };
+
+/** Marks a parameter the action cannot run without: absent → 400 MissingArgument. */
+export const required = <S extends ParamSpec>(spec: S): S & { required: true } => ({
+  ...spec,
+  required: true,
+});
 
 export function int(min: number, max: number): IntSpec;
 export function int(min: number, max: number, defaultValue: number): IntSpec & { default: number };

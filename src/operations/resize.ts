@@ -1,4 +1,4 @@
-import { BosError, messages } from '../errors';
+import { missingParameter } from '../errors';
 import { mapFrames, type RasterImage } from '../image';
 import { cropPixels, drawOver, solidPixels } from '../kernels/canvas';
 import { gaussianBlurRgba } from '../kernels/gaussian';
@@ -103,11 +103,11 @@ export const resize = defineAction({
   check(args) {
     if ((args.radius === undefined) !== (args.sigma === undefined) && args.m === 'pad') {
       const missing = args.radius === undefined ? 'radius' : 'sigma';
-      throw new BosError('MissingArgument', messages.requiredParameter(missing, 'resize'));
+      throw missingParameter(missing, 'resize');
     }
     const sized = [args.w, args.h, args.l, args.s, args.p, args.wp, args.hp];
     if (sized.every((value) => value === undefined)) {
-      throw new BosError('MissingArgument', messages.requiredParameter('w', 'resize'));
+      throw missingParameter('w', 'resize');
     }
   },
   outputSize: (input, args) => resultSize(input, resizeGeometry(input, geometryArgs(args))),

@@ -1,4 +1,4 @@
-import { BosError, messages } from '../errors';
+import { BosError, messages, missingParameter } from '../errors';
 import { defineAction } from './define';
 import { base64, color, int, name, oneOf } from './params';
 
@@ -57,7 +57,7 @@ export const watermark = defineAction({
     const hasImage = args.image !== undefined;
     const hasText = args.text !== undefined;
     if (!hasImage && !hasText) {
-      throw new BosError('MissingArgument', messages.requiredParameter('image', 'watermark'));
+      throw missingParameter('image', 'watermark');
     }
     if (hasText && (args.text === '' || /\p{Cc}/u.test(args.text ?? ''))) {
       throw new BosError(

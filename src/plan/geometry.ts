@@ -1,4 +1,4 @@
-import { BosError, messages } from '../errors';
+import { missingParameter } from '../errors';
 import type { Size } from '../image';
 
 /** `round()` of PROTOCOL.md: half up, minimum 1. */
@@ -91,7 +91,7 @@ function target(input: Size, args: ResizeArgs): Target {
       enlarges: wp > 100 || hp > 100,
     };
   }
-  throw new BosError('MissingArgument', messages.requiredParameter('w', 'resize'));
+  throw missingParameter('w', 'resize');
 }
 
 export function resizeGeometry(input: Size, args: ResizeArgs): ResizeGeometry {

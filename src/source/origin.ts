@@ -2,9 +2,17 @@ import { BosError } from '../errors';
 import { readCapped } from './read-capped';
 import type { SourceObject } from './types';
 
-/** `${ORIGIN_URL}/${key}` with each path segment encoded (the key was decoded once). */
-export const originUrl = (base: string, key: string) =>
-  `${base}/${key.split('/').map(encodeURIComponent).join('/')}`;
+/**
+ * `${ORIGIN_URL}/${key}` with each path segment encoded (the key was decoded once). Dot segments
+ * are refused: URL parsing would resolve them and let a key reach outside the origin's base path.
+ */
+export function originUrl(base: string, key: string): string {
+  const segments = key.split('/');
+  if (segments.some((segment) => segment === '.' || segment === '..')) {
+    throw new BosError('NoSuchKey');
+  }
+  return `${base}/${segments.map(encodeURIComponent).join('/')}`;
+}
 
 /**
  * Requests the origin with none of the client's cookies or credentials; only the headers given
@@ -16,8 +24,9 @@ export async function fetchOrigin(
   timeoutMs: number,
   headers: HeadersInit = {},
 ): Promise<Response> {
+  const url = originUrl(base, key);
   try {
-    return await fetch(originUrl(base, key), {
+    return await fetch(url, {
       headers,
       redirect: 'follow',
       signal: AbortSignal.timeout(timeoutMs),

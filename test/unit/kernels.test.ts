@@ -108,3 +108,12 @@ describe('Accept negotiation', () => {
     expect(accepts('image/jpeg', 'image/webp')).toBe(false);
   });
 });
+
+describe('origin URLs', () => {
+  it('encodes each key segment and refuses dot segments', async () => {
+    const { originUrl } = await import('../../src/source/origin');
+    expect(originUrl('http://o/img', 'a b/ü?.jpg')).toBe('http://o/img/a%20b/%C3%BC%3F.jpg');
+    expect(() => originUrl('http://o/img', '../secret.jpg')).toThrow();
+    expect(() => originUrl('http://o/img', 'a/./b.jpg')).toThrow();
+  });
+});

@@ -32,6 +32,8 @@ export interface RasterImage extends Size {
   frames: Frame[];
   /** Whether any pixel may be non-opaque: decides premultiplied resampling and flattening. */
   hasAlpha: boolean;
+  /** Animation repeat count as the source stored it (0 forever); absent for stills. */
+  loopCount?: number;
 }
 
 export const mapFrames = (
@@ -40,6 +42,7 @@ export const mapFrames = (
   transform: (data: Uint8Array) => Uint8Array,
   hasAlpha = image.hasAlpha,
 ): RasterImage => ({
+  ...image,
   width: size.width,
   height: size.height,
   hasAlpha,

@@ -1,6 +1,9 @@
 import { BosError, messages } from '../errors';
 import type { OutputFormat, RasterImage } from '../image';
 import { anyTransparent } from '../kernels/canvas';
+import { LIMITS } from '../limits';
+import { decodeBmp, encodeBmp } from './bmp';
+import { decodeGif, encodeGif } from './gif';
 import type { ImageProbe } from './probe';
 import {
   avifDecoder,
@@ -45,6 +48,9 @@ export async function decodeImage(
   void hint; // No decoder can scale yet (see DecodeHint).
   let pixels: DecodedPixels | null;
   try {
+    // Pure-TypeScript codecs return the whole (possibly animated) image.
+    if (probe.format === 'gif') return checked(decodeGif(bytes, LIMITS.outputFrames), probe);
+    if (probe.format === 'bmp') return checked(decodeBmp(bytes), probe);
     switch (probe.format) {
       case 'jpg':
         // Stored pixel order: the pipeline applies orientation for every format alike.
@@ -78,6 +84,14 @@ export async function decodeImage(
     hasAlpha: probe.hasAlpha && anyTransparent(data),
     frames: [{ data, delayMs: 0 }],
   };
+}
+
+/** The decoder must agree with the header the limits were checked against. */
+function checked(image: RasterImage, probe: ImageProbe): RasterImage {
+  if (image.width !== probe.width || image.height !== probe.height) {
+    throw new BosError('UnsupportedImageFormat', 'The image could not be decoded.');
+  }
+  return image;
 }
 
 /** WebP and AVIF qualities that look like a given JPEG quality. */
@@ -116,6 +130,12 @@ export async function encodeImage(
         break;
       case 'png':
         output = png().encode(frame.data, width, height);
+        break;
+      case 'gif':
+        output = encodeGif(image);
+        break;
+      case 'bmp':
+        output = encodeBmp(image);
         break;
       case 'webp':
         output = (await webpEncoder()).encode(frame.data, width, height, {

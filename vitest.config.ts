@@ -26,6 +26,6 @@ export default defineConfig({
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     maxWorkers: 2,
     // Codec packages go through Vite so their `.wasm` imports reach the plugin above.
-    server: { deps: { inline: [/@jsquash/] } },
+    server: { deps: { inline: [/@jsquash/, /\.wasm$/] } },
   },
 });

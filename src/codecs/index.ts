@@ -4,6 +4,7 @@ import { anyTransparent } from '../kernels/canvas';
 import { LIMITS } from '../limits';
 import { decodeBmp, encodeBmp } from './bmp';
 import { decodeGif, encodeGif } from './gif';
+import { decodeHeic } from './heic';
 import type { ImageProbe } from './probe';
 import {
   avifDecoder,
@@ -51,6 +52,7 @@ export async function decodeImage(
     // Pure-TypeScript codecs return the whole (possibly animated) image.
     if (probe.format === 'gif') return checked(decodeGif(bytes, LIMITS.outputFrames), probe);
     if (probe.format === 'bmp') return checked(decodeBmp(bytes), probe);
+    if (probe.format === 'heic') return checked(await decodeHeic(bytes), probe);
     switch (probe.format) {
       case 'jpg':
         // Stored pixel order: the pipeline applies orientation for every format alike.

@@ -30,6 +30,9 @@ beforeAll(async () => {
     fixture('formats/sdr_cosmos12920_cicp1-13-6_yuv444_full_qp10.avif'),
   );
   await worker.put('Landscape_6.jpg', fixture('orientation/Landscape_6.jpg'));
+  await worker.put('example.heic', fixture('formats/example.heic'));
+  await worker.put('animated.gif', fixture('formats/animated-loop-3.gif'));
+  await worker.put('rgb24.bmp', fixture('formats/rgb24.bmp'));
   for (const q of [95, 80, 75, 70]) await worker.put(`q${q}.jpg`, await syntheticJpeg(320, 240, q));
 });
 afterAll(() => worker.dispose());
@@ -202,7 +205,7 @@ describe('format, quality, interlace', () => {
     }
   });
 
-  it('f_heic is refused, bmp and gif output answer NotImplemented (#31)', async () => {
+  it('f_heic is refused; f_gif on a JPEG is a real single-frame GIF; HEIC sources become JPEG (#31)', async () => {
     const heic = await process('s400x300.jpg', 'image/format,f_heic');
     expect([heic.status, heic.json().code, heic.json().message]).toEqual([
       400,
@@ -210,7 +213,39 @@ describe('format, quality, interlace', () => {
       'heic output is not supported',
     ]);
     const gif = await process('s400x300.jpg', 'image/format,f_gif');
-    expect([gif.status, gif.json().code]).toEqual([501, 'NotImplemented']);
+    expect(gif.headers.get('content-type')).toBe('image/gif');
+    expect((await sharp(gif.body).metadata()).pages).toBe(1);
+    const original = (await worker.get('/s400x300.jpg')).body;
+    expect(await similarity(gif.body, sharp(original))).toBeGreaterThan(0.7);
+    const fromHeic = await process('example.heic', 'image/resize,w_100');
+    expect(fromHeic.headers.get('content-type')).toBe('image/jpeg');
+    expect(await dimensions(fromHeic.body)).toEqual({ format: 'jpeg', width: 100, height: 67 });
+  });
+
+  it('animated GIF stays animated through resize, with its delays; other outputs take frame one', async () => {
+    const gif = await process('animated.gif', 'image/resize,w_185');
+    const meta = await sharp(gif.body, { pages: -1 }).metadata();
+    expect([meta.format, meta.pages, meta.width, meta.pageHeight]).toEqual(['gif', 10, 185, 143]);
+    const source = await sharp(fixture('formats/animated-loop-3.gif'), { pages: -1 }).metadata();
+    expect(meta.delay).toEqual(source.delay);
+    for (const page of [0, 5]) {
+      const reference = sharp(fixture('formats/animated-loop-3.gif'), { page }).resize(185, 143);
+      expect(
+        await similarity(await sharp(gif.body, { page }).png().toBuffer(), reference),
+      ).toBeGreaterThan(0.85);
+    }
+    const webp = await process('animated.gif', 'image/resize,w_185/format,f_webp');
+    expect((await sharp(webp.body).metadata()).pages ?? 1).toBe(1);
+  });
+
+  it('BMP in and out', async () => {
+    const bmp = await process('rgb24.bmp', 'image/resize,w_254,limit_0');
+    expect(bmp.headers.get('content-type')).toBe('image/bmp');
+    expect(probeImage(bmp.body)).toMatchObject({ format: 'bmp', width: 254, height: 128 });
+    const png = await process('rgb24.bmp', 'image/format,f_png');
+    expect(await dimensions(png.body)).toEqual({ format: 'png', width: 127, height: 64 });
+    const toBmp = await process('s400x300.jpg', 'image/resize,w_100/format,f_bmp');
+    expect(probeImage(toBmp.body)).toMatchObject({ format: 'bmp', width: 100, height: 75 });
   });
 
   const qualityOf = (body: Buffer) => probeImage(body).jpegQuality;

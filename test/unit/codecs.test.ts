@@ -44,6 +44,24 @@ describe('decoders agree with an independent decoder (sharp/libvips)', () => {
     }
   });
 
+  it('HEIC: the primary image, upright and in the right colours', async () => {
+    // sharp's prebuilt libvips has no HEVC, so this checks what the picture shows: blue sky at
+    // the top, the yellow house on the right, the dark river at the bottom left.
+    const heic = await decode('formats/example.heic');
+    expect([heic.width, heic.height]).toEqual([1280, 854]);
+    const at = (x: number, y: number) =>
+      Array.from(heic.frames[0]!.data.subarray((y * 1280 + x) * 4, (y * 1280 + x) * 4 + 4));
+    const [skyR, , skyB] = at(640, 40) as [number, number, number];
+    expect(skyB - skyR).toBeGreaterThan(30);
+    const [houseR, houseG, houseB] = at(1180, 330) as [number, number, number];
+    expect(Math.min(houseR, houseG) - houseB).toBeGreaterThan(30);
+    expect(
+      at(60, 780)
+        .slice(0, 3)
+        .every((v) => v < 90),
+    ).toBe(true);
+  });
+
   it('GIF transparency is kept', async () => {
     const image = await decode('formats/grey-plus-alpha.gif');
     expect(image.hasAlpha).toBe(true);

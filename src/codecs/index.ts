@@ -5,6 +5,7 @@ import { LIMITS } from '../limits';
 import { decodeBmp, encodeBmp } from './bmp';
 import { decodeGif, encodeGif } from './gif';
 import { decodeHeic } from './heic';
+import { encodeInterlacedPng } from './png-interlaced';
 import type { ImageProbe } from './probe';
 import {
   avifDecoder,
@@ -131,7 +132,9 @@ export async function encodeImage(
         });
         break;
       case 'png':
-        output = png().encode(frame.data, width, height);
+        output = settings.progressive
+          ? await encodeInterlacedPng(image)
+          : png().encode(frame.data, width, height);
         break;
       case 'gif':
         output = encodeGif(image);

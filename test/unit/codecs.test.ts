@@ -129,3 +129,20 @@ describe('encoders round-trip', () => {
     );
   });
 });
+
+describe('Adam7 PNG (interlace,i_progressive)', () => {
+  it.each([true, false])('is interlaced and lossless (alpha %s)', async (withAlpha) => {
+    const source = await decode(
+      withAlpha ? 'formats/with-alpha.png' : 'formats/gradients-rgb8.png',
+    );
+    const bytes = await encodeImage(source, { format: 'png', quality: 85, progressive: true });
+    const meta = await sharp(bytes).metadata();
+    expect([meta.isProgressive, meta.channels, meta.width]).toEqual([
+      true,
+      withAlpha ? 4 : 3,
+      source.width,
+    ]);
+    const back = await sharp(bytes).ensureAlpha().raw().toBuffer();
+    expect(back.equals(Buffer.from(source.frames[0]!.data))).toBe(true);
+  });
+});

@@ -278,7 +278,10 @@ describe('format, quality, interlace', () => {
     expect((await sharp(baseline.body).metadata()).isProgressive).toBe(false);
     const adam7 = await process('with-alpha.png', 'image/interlace,i_1');
     expect((await sharp(adam7.body).metadata()).isProgressive).toBe(true);
-    expect(await similarity(adam7.body, sharp(fixture('formats/with-alpha.png')))).toBeCloseTo(1, 9);
+    expect(await similarity(adam7.body, sharp(fixture('formats/with-alpha.png')))).toBeCloseTo(
+      1,
+      9,
+    );
   });
 
   it('EXIF orientation is applied by default, auto-orient,o_0 keeps stored pixels (#23, #24)', async () => {

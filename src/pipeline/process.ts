@@ -6,7 +6,7 @@ import { assertImplemented, bindCommand } from '../plan/command';
 import { checkSourceBytes, checkSourceLimits } from '../plan/limits';
 import { planImage } from '../plan/plan';
 import { parseCommand } from '../request/command';
-import { chooseFormat, formatChoiceToken, resolveFormat, varies } from '../request/negotiate';
+import { chooseFormat, formatChoiceToken, varies } from '../request/negotiate';
 import { deriveEtag, etagMatches } from '../response/etag';
 import { imageResponse, validatorHeaders } from '../response/image';
 import { openSource } from '../source';
@@ -63,7 +63,7 @@ export async function serveProcessed(command: string, context: ProcessContext): 
   const rendered = await renderImage(bytes, probe, imagePlan, config);
   const response = await imageResponse(rendered, {
     ...meta,
-    format: resolveFormat(formatChoice, probe.format),
+    format: imagePlan.encode.format,
   });
   writeCache(execution, origin, etag, key, response);
   return response;

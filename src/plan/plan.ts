@@ -62,7 +62,7 @@ export function planImage(
     sizes.push(size);
   }
   checkOutputSide(size, 'processing');
-  const format = resolveFormat(formatChoice, probe.format);
+  const format = resolveFormat(formatChoice, probe);
   return {
     orientation,
     decodeHint: decodeHint(upright, command.pixelActions[0], sizes[0]),

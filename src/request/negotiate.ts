@@ -48,5 +48,16 @@ export function defaultOutputFormat(source: ImageFormat): OutputFormat {
   return source === 'heic' ? 'jpg' : source;
 }
 
-export const resolveFormat = (choice: FormatChoice, source: ImageFormat): OutputFormat =>
-  choice.kind === 'source' ? defaultOutputFormat(source) : choice.format;
+/**
+ * The output format once the header is known. `f_auto` never trades an animation for a still:
+ * only GIF output can animate today, so an animated GIF stays GIF. The ETag stays valid because
+ * the source ETag fixes whether the source is animated.
+ */
+export function resolveFormat(
+  choice: FormatChoice,
+  source: { format: ImageFormat; frames: number },
+): OutputFormat {
+  if (choice.kind === 'source') return defaultOutputFormat(source.format);
+  if (choice.kind === 'negotiated' && source.format === 'gif' && source.frames > 1) return 'gif';
+  return choice.format;
+}

@@ -236,6 +236,11 @@ describe('format, quality, interlace', () => {
     }
     const webp = await process('animated.gif', 'image/resize,w_185/format,f_webp');
     expect((await sharp(webp.body).metadata()).pages ?? 1).toBe(1);
+    // f_auto does not turn an animation into a still WebP.
+    const auto = await process('animated.gif', 'image/format,f_auto', { accept: 'image/webp' });
+    expect(auto.headers.get('content-type')).toBe('image/gif');
+    expect(auto.headers.get('vary')).toBe('Accept');
+    expect((await sharp(auto.body, { pages: -1 }).metadata()).pages).toBe(10);
   });
 
   it('BMP in and out', async () => {

@@ -21,7 +21,8 @@ const flag = (value: string | undefined, fallback: boolean): boolean => {
   return ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase());
 };
 
-export function readConfig(env: Env): Config {
+/** Reads the `[vars]`; the bindings are not needed for that. */
+export function readConfig(env: Omit<Env, 'BUCKET'>): Config {
   const timeout = Number(env.ORIGIN_TIMEOUT_MS);
   return {
     originUrl: env.ORIGIN_URL?.trim() ? env.ORIGIN_URL.trim().replace(/\/+$/, '') : undefined,

@@ -3,6 +3,7 @@ import libheifWasm from 'libheif-js/libheif-wasm/libheif.wasm';
 import { BosError } from '../errors';
 import type { RasterImage } from '../image';
 import { anyTransparent } from '../kernels/canvas';
+import { trackMemory } from '../wasm-memory';
 
 /** The parts of libheif-js's wrapper the decoder uses. */
 interface HeifImage {
@@ -34,6 +35,7 @@ const libheif = () =>
     const module: Libheif = (libheifFactory as unknown as LibheifFactory)({
       instantiateWasm(imports, callback) {
         const instance = new WebAssembly.Instance(libheifWasm, imports);
+        trackMemory('heic-dec', instance.exports);
         callback(instance);
         return instance.exports;
       },

@@ -21,6 +21,7 @@ import webpDecFactory from '@jsquash/webp/codec/dec/webp_dec.js';
 import webpDecWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
 import webpEncFactory from '@jsquash/webp/codec/enc/webp_enc_simd.js';
 import webpEncWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm';
+import { trackMemory } from '../wasm-memory';
 
 /** What the codecs' decoders return (their ImageData polyfill). */
 export interface DecodedPixels {
@@ -107,30 +108,31 @@ interface AvifEncoder {
 }
 
 /** Instantiates an emscripten codec from its precompiled module, once. */
-function emscripten<M>(factory: unknown, wasm: WebAssembly.Module): () => Promise<M> {
+function emscripten<M>(name: string, factory: unknown, wasm: WebAssembly.Module): () => Promise<M> {
   let instance: Promise<M> | undefined;
   return () =>
     (instance ??= (factory as Factory<M>)({
       noInitialRun: true,
       instantiateWasm(imports, callback) {
         const created = new WebAssembly.Instance(wasm, imports);
+        trackMemory(name, created.exports);
         callback(created);
         return created.exports;
       },
     }));
 }
 
-export const jpegDecoder = emscripten<JpegDecoder>(mozjpegDecFactory, mozjpegDecWasm);
-export const jpegEncoder = emscripten<JpegEncoder>(mozjpegEncFactory, mozjpegEncWasm);
-export const webpDecoder = emscripten<WebpDecoder>(webpDecFactory, webpDecWasm);
-export const webpEncoder = emscripten<WebpEncoder>(webpEncFactory, webpEncWasm);
-export const avifDecoder = emscripten<AvifDecoder>(avifDecFactory, avifDecWasm);
-export const avifEncoder = emscripten<AvifEncoder>(avifEncFactory, avifEncWasm);
+export const jpegDecoder = emscripten<JpegDecoder>('jpeg-dec', mozjpegDecFactory, mozjpegDecWasm);
+export const jpegEncoder = emscripten<JpegEncoder>('jpeg-enc', mozjpegEncFactory, mozjpegEncWasm);
+export const webpDecoder = emscripten<WebpDecoder>('webp-dec', webpDecFactory, webpDecWasm);
+export const webpEncoder = emscripten<WebpEncoder>('webp-enc', webpEncFactory, webpEncWasm);
+export const avifDecoder = emscripten<AvifDecoder>('avif-dec', avifDecFactory, avifDecWasm);
+export const avifEncoder = emscripten<AvifEncoder>('avif-enc', avifEncFactory, avifEncWasm);
 
 let pngReady = false;
 /** squoosh_png (Rust, wasm-bindgen): one module decodes and encodes. */
 export const png = () => {
-  if (!pngReady) pngInitSync(pngWasm);
+  if (!pngReady) trackMemory('png', pngInitSync(pngWasm) as unknown as WebAssembly.Exports);
   pngReady = true;
   return {
     decode: (data: Uint8Array): DecodedPixels => pngDecodeRaw(data),

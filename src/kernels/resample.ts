@@ -1,11 +1,12 @@
 import { initSync, resize as wasmResize } from '@jsquash/resize/lib/resize/pkg/squoosh_resize.js';
 import resizeWasm from '@jsquash/resize/lib/resize/pkg/squoosh_resize_bg.wasm?module';
+import { trackMemory } from '../wasm-memory';
 import { mapFrames, type RasterImage, type Size } from '../image';
 
 let ready = false;
 /** Instantiated once per isolate, on the first request that resamples. */
 const initOnce = () => {
-  if (!ready) initSync(resizeWasm);
+  if (!ready) trackMemory('resize', initSync(resizeWasm) as unknown as WebAssembly.Exports);
   ready = true;
 };
 

@@ -1,16 +1,11 @@
 import { readCache, writeCache } from '../cache/cache';
-import { probeImage } from '../codecs/probe';
 import type { Config } from '../config';
-import { BosError, messages } from '../errors';
-import { assertImplemented, bindCommand } from '../plan/command';
-import { checkSourceBytes, checkSourceLimits } from '../plan/limits';
-import { planImage } from '../plan/plan';
-import { parseCommand } from '../request/command';
-import { chooseFormat, formatChoiceToken, varies } from '../request/negotiate';
+import { checkSourceBytes } from '../plan/limits';
+import { formatChoiceToken, varies } from '../request/negotiate';
 import { deriveEtag, etagMatches } from '../response/etag';
 import { imageResponse, validatorHeaders } from '../response/image';
 import { openSource } from '../source';
-import { renderImage } from './render';
+import { prepareCommand, transformImage } from './transform';
 
 export interface ProcessContext {
   request: Request;
@@ -26,13 +21,8 @@ export interface ProcessContext {
  */
 export async function serveProcessed(command: string, context: ProcessContext): Promise<Response> {
   const { request, bucket, key, config, execution } = context;
-  const parsed = parseCommand(command);
-  if (parsed.kind === 'style') {
-    throw new BosError('NotImplemented', messages.notImplemented('style'));
-  }
-  const plan = bindCommand(parsed.actions);
-  assertImplemented(plan);
-  const formatChoice = chooseFormat(plan.encoder, request.headers.get('accept'), config);
+  const prepared = prepareCommand(command, request.headers.get('accept'), config);
+  const { plan, formatChoice } = prepared;
 
   const source = await openSource(bucket, key, config);
   const etag = await deriveEtag(source.etag, plan.canonical, formatChoiceToken(formatChoice));
@@ -57,10 +47,7 @@ export async function serveProcessed(command: string, context: ProcessContext): 
 
   if (source.size !== undefined) checkSourceBytes(source.size);
   const bytes = await source.bytes();
-  const probe = probeImage(bytes);
-  checkSourceLimits(probe);
-  const imagePlan = planImage(plan, probe, formatChoice, config);
-  const rendered = await renderImage(bytes, probe, imagePlan, config);
+  const { rendered, imagePlan } = await transformImage(bytes, prepared, config);
   const response = await imageResponse(rendered, {
     ...meta,
     format: imagePlan.encode.format,

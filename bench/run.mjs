@@ -1,0 +1,450 @@
+#!/usr/bin/env node
+// `npm run bench`: the service as it runs (wrangler dev → workerd over loopback HTTP), the same
+// pipeline in plain Node, and sharp doing the equivalent work, on the same generated inputs.
+// Writes bench/RESULTS.md. Everything it creates lives in bench/.work/ (git-ignored).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import sharp from 'sharp';
+import { SCENARIOS, makeInputs, sizedJpeg } from './scenarios.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const work = join(root, 'bench', '.work');
+const state = join(work, 'state');
+const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+const WARM_RUNS = 7;
+const ISOLATE_MIB = 128;
+const started = Date.now();
+const log = (...args) =>
+  console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s]`, ...args);
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const mib = (bytes) => bytes / 1024 / 1024;
+const ms = (value) => (value === undefined ? 'n/a' : `${Math.round(value)} ms`);
+
+// ---------------------------------------------------------------------------------------------
+// Inputs and the Node build of the pipeline
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+log('generating inputs from ../shared/fixtures/photo');
+const inputs = await makeInputs();
+
+log('bundling the pipeline for Node');
+await build({
+  entryPoints: [join(root, 'bench', 'pipeline-entry.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  outfile: join(work, 'pipeline.mjs'),
+  logLevel: 'error',
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  plugins: [
+    {
+      // The same thing Wrangler does for `.wasm` imports: a compiled WebAssembly.Module.
+      name: 'compiled-wasm',
+      setup(context) {
+        context.onResolve({ filter: /\.wasm(\?module)?$/ }, (args) => {
+          const file = args.path.replace(/\?module$/, '');
+          const base = file.startsWith('.') ? args.resolveDir : join(root, 'node_modules');
+          return { path: join(base, file), namespace: 'wasm' };
+        });
+        context.onLoad({ filter: /.*/, namespace: 'wasm' }, (args) => ({
+          contents: `import { readFileSync } from 'node:fs'; export default new WebAssembly.Module(readFileSync(${JSON.stringify(args.path)}));`,
+          loader: 'js',
+          resolveDir: root,
+        }));
+      },
+    },
+  ],
+});
+
+// ---------------------------------------------------------------------------------------------
+// Seeding: Miniflare writes the same local R2 state `wrangler dev --persist-to` reads, in seconds.
+
+async function seed(objects) {
+  const mf = new Miniflare({
+    modules: true,
+    script: 'export default { fetch() { return new Response(null) } }',
+    r2Buckets: { BUCKET: 'bos-images' },
+    r2Persist: join(state, 'v3', 'r2'),
+  });
+  const bucket = await mf.getR2Bucket('BUCKET');
+  for (const [key, bytes] of objects) {
+    await bucket.put(key, new Uint8Array(bytes).buffer);
+  }
+  await mf.dispose();
+}
+
+// ---------------------------------------------------------------------------------------------
+// wrangler dev: one fresh process per measurement, so its peak memory belongs to one request.
+
+const descendants = (pid) => {
+  const out = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout;
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/));
+  const found = [];
+  const walk = (parent) => {
+    for (const [child, ppid, comm] of rows) {
+      if (Number(ppid) === parent) {
+        found.push({ pid: Number(child), comm });
+        walk(Number(child));
+      }
+    }
+  };
+  walk(pid);
+  return found;
+};
+const peakKiB = (pid) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+
+async function startDev(port) {
+  const child = spawn(
+    process.execPath,
+    [wrangler, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state],
+    {
+      cwd: root,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  for (let waited = 0; !/Ready on/.test(output); waited += 100) {
+    if (waited > 60_000) throw new Error(`wrangler dev did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // wrangler runs two workerd processes (its proxy and the Worker); memory is read from both and
+  // the one that grew is the one that served.
+  const workerd = descendants(child.pid)
+    .filter((p) => p.comm === 'workerd')
+    .map((p) => p.pid);
+  if (workerd.length === 0) throw new Error('no workerd process found');
+  return {
+    base: `http://127.0.0.1:${port}`,
+    workerd,
+    output: () => output,
+    stop: () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}
+
+async function timedGet(url, accept) {
+  const begin = performance.now();
+  const response = await fetch(url, { headers: { accept }, signal: AbortSignal.timeout(120_000) });
+  const body = new Uint8Array(await response.arrayBuffer());
+  const elapsed = performance.now() - begin;
+  if (response.status !== 200) {
+    throw new Error(`${url} → ${response.status} ${new TextDecoder().decode(body).slice(0, 200)}`);
+  }
+  return { elapsed, body, type: response.headers.get('content-type') };
+}
+
+let port = 8800;
+/** Cold request, then warm ones; each on its own key (same bytes) so the Cache API never answers. */
+async function measureWorkerd(id, extension, command, warmRuns = WARM_RUNS) {
+  const dev = await startDev(port++);
+  try {
+    // A 404 wakes the isolate without instantiating any codec: the idle baseline.
+    await fetch(`${dev.base}/__idle__`).then((r) => r.arrayBuffer());
+    const idle = dev.workerd.map(peakKiB);
+    const accept = 'image/webp,*/*';
+    const cold = await timedGet(
+      `${dev.base}/${id}-0.${extension}?x-bce-process=${command}`,
+      accept,
+    );
+    const afterCold = dev.workerd.map(peakKiB);
+    const growth = Math.max(...afterCold.map((peak, i) => peak - (idle[i] ?? 0)));
+    const served = afterCold.findIndex((peak, i) => peak - (idle[i] ?? 0) === growth);
+    const warm = [];
+    for (let i = 1; i <= warmRuns; i++) {
+      warm.push(
+        (await timedGet(`${dev.base}/${id}-${i}.${extension}?x-bce-process=${command}`, accept))
+          .elapsed,
+      );
+    }
+    return {
+      cold: cold.elapsed,
+      warm,
+      type: cold.type,
+      outputBytes: cold.body.length,
+      growthMiB: growth / 1024,
+      idleMiB: (idle[served] ?? 0) / 1024,
+    };
+  } catch (error) {
+    console.error(`wrangler dev output:\n${dev.output().slice(-3000)}`);
+    throw error;
+  } finally {
+    dev.stop();
+  }
+}
+
+/** The pipeline in a fresh Node process: its wasm memories then belong to this scenario alone. */
+function measureNode(inputPath, command) {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    const { runPipeline, wasmMemoryBytes } = await import(${JSON.stringify(join(work, 'pipeline.mjs'))});
+    const bytes = new Uint8Array(readFileSync(${JSON.stringify(inputPath)}));
+    const times = [];
+    for (let i = 0; i <= ${WARM_RUNS}; i++) {
+      const begin = performance.now();
+      await runPipeline(bytes, ${JSON.stringify(command)}, 'image/webp,*/*');
+      times.push(performance.now() - begin);
+    }
+    console.log(JSON.stringify({ times, wasm: wasmMemoryBytes(), rss: process.memoryUsage().rss }));
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (result.status !== 0) throw new Error(result.stderr);
+  const { times, wasm } = JSON.parse(result.stdout.trim().split('\n').pop());
+  return { cold: times[0], warm: times.slice(1), wasm };
+}
+
+async function measureSharp(input, operation) {
+  const times = [];
+  for (let i = 0; i <= WARM_RUNS; i++) {
+    const begin = performance.now();
+    await operation(sharp(input));
+    times.push(performance.now() - begin);
+  }
+  return { warm: times.slice(1) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+sharp.cache(false);
+// Workers run one thread per request; libvips gets one too so the comparison is per core.
+sharp.concurrency(1);
+const { checkCommand } = await import(join(work, 'pipeline.mjs'));
+
+const seeded = [];
+for (const scenario of SCENARIOS) {
+  const input = inputs[scenario.input];
+  for (let i = 0; i <= WARM_RUNS; i++)
+    seeded.push([`${scenario.id}-${i}.${input.extension}`, input.bytes]);
+}
+const memorySizes = [3, 6];
+for (const mp of memorySizes) {
+  const input = await sizedJpeg(mp);
+  inputs[`mem-${mp}`] = input;
+  seeded.push([`mem${mp}-0.jpg`, input.bytes]);
+}
+log(`seeding ${seeded.length} objects into the local R2 bucket`);
+await seed(seeded);
+
+const results = [];
+for (const scenario of SCENARIOS) {
+  const input = inputs[scenario.input];
+  log(`${scenario.id}: ${scenario.title}`);
+  const sharpResult = await measureSharp(input.bytes, scenario.sharp);
+  let supported = true;
+  try {
+    checkCommand(scenario.command);
+  } catch (error) {
+    supported = false;
+    log(`  not yet supported: ${error.message}`);
+  }
+  const result = { scenario, input, sharp: sharpResult, supported };
+  if (supported) {
+    result.node = measureNode(input.path, scenario.command);
+    result.workerd = await measureWorkerd(scenario.id, input.extension, scenario.command);
+    log(
+      `  workerd warm ${ms(median(result.workerd.warm))}, cold ${ms(result.workerd.cold)}, ` +
+        `node ${ms(median(result.node.warm))}, sharp ${ms(median(sharpResult.warm))}, ` +
+        `peak +${result.workerd.growthMiB.toFixed(0)} MiB`,
+    );
+  }
+  results.push(result);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The largest JPEG that scenario 1 serves within an isolate's 128 MiB
+
+log('memory: scenario 1 at other sizes');
+const s1 = SCENARIOS[0];
+const points = [];
+for (const mp of memorySizes) {
+  const run = await measureWorkerd(`mem${mp}`, 'jpg', s1.command, 0);
+  points.push({ mp, growth: run.growthMiB });
+  log(`  ${mp} MP: +${run.growthMiB.toFixed(0)} MiB`);
+}
+for (const r of results) {
+  if (r.workerd && r.scenario.command === s1.command && r.input.format === 'jpeg') {
+    points.push({ mp: r.input.megapixels, growth: r.workerd.growthMiB });
+  }
+}
+points.sort((a, b) => a.mp - b.mp);
+// Least squares over the measured points; growth is close to linear in pixels.
+const n = points.length;
+const meanX = points.reduce((s, p) => s + p.mp, 0) / n;
+const meanY = points.reduce((s, p) => s + p.growth, 0) / n;
+const slope =
+  points.reduce((s, p) => s + (p.mp - meanX) * (p.growth - meanY), 0) /
+  points.reduce((s, p) => s + (p.mp - meanX) ** 2, 0);
+const intercept = meanY - slope * meanX;
+const fitted = slope > 0 ? (ISOLATE_MIB - intercept) / slope : 1;
+let candidate = Math.floor(Math.min(48, Math.max(0.5, fitted)) * 10) / 10;
+let largest;
+for (let attempt = 0; attempt < 4 && candidate > 0.5; attempt++) {
+  const input = await sizedJpeg(candidate);
+  await seed([[`fit-${attempt}-0.jpg`, input.bytes]]);
+  const run = await measureWorkerd(`fit-${attempt}`, 'jpg', s1.command, 0);
+  log(`  ${candidate} MP: +${run.growthMiB.toFixed(0)} MiB`);
+  points.push({ mp: candidate, growth: run.growthMiB, verified: true });
+  if (run.growthMiB <= ISOLATE_MIB) {
+    largest = { mp: candidate, growth: run.growthMiB, width: input.width, height: input.height };
+    break;
+  }
+  candidate = Math.floor((candidate - 0.5) * 10) / 10;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bundle
+
+log('bundle size (wrangler deploy --dry-run)');
+const dry = spawnSync(
+  process.execPath,
+  [wrangler, 'deploy', '--dry-run', '--outdir', join(work, 'dist')],
+  {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  },
+);
+const sizes = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(dry.stdout + dry.stderr);
+const bundle = sizes ? { raw: Number(sizes[1]) * 1024, gzip: Number(sizes[2]) * 1024 } : undefined;
+const wasmFiles = readdirSync(join(work, 'dist'))
+  .filter((f) => f.endsWith('.wasm'))
+  .map((f) => ({
+    name: f.replace(/^[0-9a-f]{40}-/, ''),
+    bytes: statSync(join(work, 'dist', f)).size,
+  }))
+  .sort((a, b) => b.bytes - a.bytes);
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const version = (pkg) =>
+  JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const lines = [];
+lines.push('# Benchmark results', '');
+lines.push(
+  `Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} in ${Math.round((Date.now() - started) / 1000)} s.`,
+  '',
+);
+lines.push(
+  `Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}. ` +
+    `Node ${process.version}, wrangler ${version('wrangler')}, workerd ${version('workerd')}, ` +
+    `sharp ${version('sharp')} (libvips ${sharp.versions.vips}, 1 thread, cache off), ` +
+    `@jsquash/jpeg ${version('@jsquash/jpeg')}, webp ${version('@jsquash/webp')}, avif ${version('@jsquash/avif')}, png ${version('@jsquash/png')}, resize ${version('@jsquash/resize')}.`,
+  '',
+);
+lines.push(
+  'Inputs are generated by the bench from `../shared/fixtures/photo/2569067123_aca715a2ee_o.jpg` (a 6 MP photo): scaled with Lanczos, with deterministic fine grain added so large JPEGs have realistic entropy.',
+  '',
+);
+lines.push('## Speed', '');
+lines.push(
+  `workerd: \`wrangler dev\` on loopback, wall time of the HTTP request; cold = the first request of a fresh process (codec instantiation included), warm = median (min–max) of ${WARM_RUNS} more, each on a different key so the Cache API never answers. Node: the same pipeline code (bytes in hand, no HTTP), median of ${WARM_RUNS} after one warm-up. sharp: the equivalent operation, median of ${WARM_RUNS} after one warm-up.`,
+  '',
+);
+lines.push('| # | Scenario | Input | workerd cold | workerd warm | Node | sharp | ours/sharp |');
+lines.push('|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  const s = r.scenario;
+  const inputText = `${r.input.width}×${r.input.height} ${r.input.format}, ${(r.input.bytes.length / 1e6).toFixed(1)} MB`;
+  const sharpMedian = median(r.sharp.warm);
+  if (!r.supported) {
+    lines.push(
+      `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | not yet supported | not yet supported | not yet supported | ${ms(sharpMedian)} | n/a |`,
+    );
+    continue;
+  }
+  const warm = r.workerd.warm;
+  lines.push(
+    `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | ${ms(r.workerd.cold)} | ${ms(median(warm))} (${Math.round(Math.min(...warm))}–${Math.round(Math.max(...warm))}) | ${ms(median(r.node.warm))} | ${ms(sharpMedian)} | ${(median(warm) / sharpMedian).toFixed(1)}× |`,
+  );
+}
+lines.push('', '## Memory', '');
+lines.push(
+  `Peak memory of one request: growth of the workerd process's peak resident set (VmHWM) over its idle baseline (after a request that instantiates no codec), one fresh process per scenario. Wasm memories: the size each codec's linear memory grew to for that scenario (fresh Node process; wasm memory never shrinks). A Worker isolate has ${ISOLATE_MIB} MiB for JS and wasm together.`,
+  '',
+);
+lines.push('| # | Scenario | Peak growth | Within 128 MiB | Wasm memories |');
+lines.push('|---|---|---|---|---|');
+for (const r of results) {
+  if (!r.supported) {
+    lines.push(`| ${r.scenario.id} | ${r.scenario.title} | not yet supported | | |`);
+    continue;
+  }
+  const wasm = Object.entries(r.node.wasm)
+    .map(([name, bytes]) => `${name} ${mib(bytes).toFixed(0)}`)
+    .join(', ');
+  const growth = r.workerd.growthMiB;
+  lines.push(
+    `| ${r.scenario.id} | ${r.scenario.title} | ${growth.toFixed(0)} MiB | ${growth <= ISOLATE_MIB ? 'yes' : '**no**'} | ${wasm} MiB |`,
+  );
+}
+lines.push('');
+lines.push(
+  `Scenario 1 (\`${s1.command}\`) at other sizes: ` +
+    points
+      .map((p) => `${p.mp} MP → ${p.growth.toFixed(0)} MiB${p.verified ? ' (check)' : ''}`)
+      .join('; ') +
+    '.',
+  '',
+);
+lines.push(
+  largest
+    ? `**Largest JPEG that goes through scenario 1 within ${ISOLATE_MIB} MiB: ${largest.mp} MP** (${largest.width}×${largest.height}, measured +${largest.growth.toFixed(0)} MiB; fitted ${slope.toFixed(1)} MiB per MP + ${intercept.toFixed(0)} MiB).`
+    : `**No tested size fits scenario 1 within ${ISOLATE_MIB} MiB** (fitted ${slope.toFixed(1)} MiB per MP + ${intercept.toFixed(0)} MiB).`,
+  '',
+);
+lines.push('## Bundle', '');
+if (bundle) {
+  lines.push('| | Size | Free plan (3 MB gzip) | Paid plan (10 MB gzip) |', '|---|---|---|---|');
+  lines.push(`| raw | ${(bundle.raw / 1e6).toFixed(2)} MB | | |`);
+  lines.push(
+    `| gzip | ${(bundle.gzip / 1e6).toFixed(2)} MB | ${bundle.gzip <= 3e6 ? 'fits' : '**over**'} (${((bundle.gzip / 3e6) * 100).toFixed(0)} %) | ${bundle.gzip <= 10e6 ? 'fits' : '**over**'} (${((bundle.gzip / 10e6) * 100).toFixed(0)} %) |`,
+  );
+  lines.push(
+    '',
+    'Largest modules: ' +
+      wasmFiles
+        .slice(0, 6)
+        .map((f) => `${f.name} ${(f.bytes / 1e6).toFixed(2)} MB`)
+        .join(', ') +
+      '.',
+  );
+} else {
+  lines.push('wrangler did not report a size:', '', '```', dry.stdout + dry.stderr, '```');
+}
+lines.push('');
+
+const report = lines.join('\n');
+writeFileSync(join(root, 'bench', 'RESULTS.md'), report);
+console.log('\n' + report);
+log('wrote bench/RESULTS.md');

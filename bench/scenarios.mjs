@@ -1,0 +1,171 @@
+// Benchmark inputs and scenarios. Inputs are made from a real photo of the shared fixtures,
+// deterministically (seeded grain), and written to bench/.work/: nothing big is committed.
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const work = join(root, 'bench', '.work');
+const PHOTO = resolve(root, '..', 'shared', 'fixtures', 'photo', '2569067123_aca715a2ee_o.jpg');
+
+/** mulberry32: a tiny seeded PRNG, so every run makes byte-identical inputs. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The photo scaled to width×height; `grain` adds sensor-like noise so an upscaled photo has the
+ * entropy (and JPEG size) of a real one of that resolution.
+ */
+async function photo(width, height, grain) {
+  const { data, info } = await sharp(PHOTO)
+    .resize(width, height, { fit: 'cover', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (grain > 0) {
+    const next = random(width * 31 + height);
+    for (let i = 0; i < data.length; i++) {
+      // Sum of two uniforms: a cheap triangular noise with standard deviation ≈ grain.
+      const v = data[i] + (next() + next() - 1) * grain * 2.45;
+      data[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+  return { data, info };
+}
+
+async function save(name, pipeline, format) {
+  const bytes = await pipeline.toBuffer();
+  const meta = await sharp(bytes).metadata();
+  const path = join(work, name);
+  writeFileSync(path, bytes);
+  return {
+    path,
+    bytes,
+    width: meta.width,
+    height: meta.height,
+    format,
+    extension: name.split('.').pop(),
+    megapixels: Math.round((meta.width * meta.height) / 1e5) / 10,
+  };
+}
+
+const raw = ({ data, info }) =>
+  sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+
+/** A 4:3 JPEG of `megapixels` (grainy photo, q90), for the memory-limit search. */
+export async function sizedJpeg(megapixels) {
+  const width = Math.round(Math.sqrt((megapixels * 1e6 * 4) / 3));
+  const height = Math.round((width * 3) / 4);
+  return save(
+    `sized-${megapixels}.jpg`,
+    raw(await photo(width, height, 7)).jpeg({ quality: 90 }),
+    'jpeg',
+  );
+}
+
+export async function makeInputs() {
+  const alphaPhoto = await photo(2048, 1536, 0);
+  // A soft round vignette in the alpha channel: real transparency, not a flat mask.
+  const rgba = Buffer.alloc(2048 * 1536 * 4);
+  for (let y = 0, i = 0; y < 1536; y++) {
+    for (let x = 0; x < 2048; x++, i++) {
+      const d = Math.hypot((x - 1024) / 1024, (y - 768) / 768);
+      rgba[i * 4] = alphaPhoto.data[i * 3];
+      rgba[i * 4 + 1] = alphaPhoto.data[i * 3 + 1];
+      rgba[i * 4 + 2] = alphaPhoto.data[i * 3 + 2];
+      rgba[i * 4 + 3] = Math.max(0, Math.min(255, Math.round((1.1 - d) * 400)));
+    }
+  }
+  return {
+    '12mp': await save('12mp.jpg', raw(await photo(4000, 3000, 7)).jpeg({ quality: 90 }), 'jpeg'),
+    '24mp': await save('24mp.jpg', raw(await photo(6000, 4000, 7)).jpeg({ quality: 90 }), 'jpeg'),
+    '48mp': await save('48mp.jpg', raw(await photo(8000, 6000, 7)).jpeg({ quality: 90 }), 'jpeg'),
+    '6mp': await save('6mp.jpg', sharp(PHOTO).jpeg({ quality: 90 }), 'jpeg'),
+    alpha: await save(
+      'alpha.png',
+      sharp(rgba, { raw: { width: 2048, height: 1536, channels: 4 } }).png(),
+      'png',
+    ),
+    '1080p': await save('1080p.jpg', raw(await photo(1920, 1080, 0)).jpeg({ quality: 90 }), 'jpeg'),
+    thumb: await save('thumb.jpg', raw(await photo(600, 450, 0)).jpeg({ quality: 90 }), 'jpeg'),
+  };
+}
+
+const WEBP_400 = 'image/resize,m_lfit,w_400,h_400/format,f_webp';
+
+/** `sharp` is what a user would write with sharp for the same result (quality 85 as ours). */
+export const SCENARIOS = [
+  {
+    id: 's1',
+    title: '12 MP JPEG → 400 px WebP',
+    input: '12mp',
+    command: WEBP_400,
+    sharp: (s) => s.resize(400, 400, { fit: 'inside' }).webp({ quality: 85 }).toBuffer(),
+  },
+  {
+    id: 's2',
+    title: '12 MP JPEG → 1080 px JPEG, Q 80',
+    input: '12mp',
+    command: 'image/resize,w_1080/quality,Q_80',
+    sharp: (s) => s.resize(1080).jpeg({ quality: 80 }).toBuffer(),
+  },
+  {
+    id: 's3a',
+    title: '24 MP JPEG → 400 px WebP',
+    input: '24mp',
+    command: WEBP_400,
+    sharp: (s) => s.resize(400, 400, { fit: 'inside' }).webp({ quality: 85 }).toBuffer(),
+  },
+  {
+    id: 's3b',
+    title: '48 MP JPEG → 400 px WebP',
+    input: '48mp',
+    command: WEBP_400,
+    sharp: (s) => s.resize(400, 400, { fit: 'inside' }).webp({ quality: 85 }).toBuffer(),
+  },
+  {
+    id: 's4',
+    title: '2048×1536 PNG with alpha → 800 px WebP',
+    input: 'alpha',
+    command: 'image/resize,w_800/format,f_webp',
+    sharp: (s) => s.resize(800).webp({ quality: 85 }).toBuffer(),
+  },
+  {
+    id: 's5',
+    title: '6 MP photo → crop, rotate 90, 800 px, sharpen → JPEG',
+    input: '6mp',
+    command:
+      'image/crop,x_200,y_200,w_2000,h_1500/rotate,a_90/resize,w_800/sharpen,r_2,s_2/format,f_jpg',
+    sharp: (s) =>
+      s
+        .extract({ left: 200, top: 200, width: 2000, height: 1500 })
+        .rotate(90)
+        .resize(800)
+        .sharpen({ sigma: 2 })
+        .jpeg({ quality: 85 })
+        .toBuffer(),
+  },
+  {
+    id: 's6',
+    title: '1920×1080 JPEG → AVIF',
+    input: '1080p',
+    command: 'image/format,f_avif',
+    // Our AVIF: libaom speed 8, quality 64 (85 × 0.75); sharp's effort 1 is speed 8.
+    sharp: (s) => s.avif({ quality: 64, effort: 1 }).toBuffer(),
+  },
+  {
+    id: 's7',
+    title: '600×450 JPEG → 150 px (per-request overhead)',
+    input: 'thumb',
+    command: 'image/resize,w_150',
+    sharp: (s) => s.resize(150).jpeg({ quality: 85 }).toBuffer(),
+  },
+];

@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'test/.tmp/', '.wrangler/', 'bench/.work/'] },
+  { ignores: ['node_modules/', 'dist/', 'test/.tmp/', '.wrangler/', 'bench/.work/', 'wasm/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

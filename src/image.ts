@@ -17,6 +17,24 @@ export interface Size {
   height: number;
 }
 
+/** A rectangle in pixels; fractional values occur where a scaled decode maps to source pixels. */
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Set on a freshly decoded image that is not the whole source at full size: the decoder scaled it
+ * (DCT scaling) or decoded only a region. `rect` is the part of the `full`-size picture the pixels
+ * cover, in the same (upright) coordinates as `full`. Only the first action ever sees a view.
+ */
+export interface ImageView {
+  full: Size;
+  rect: Rect;
+}
+
 /** One frame of 8-bit RGBA pixels, row-major, `width * height * 4` bytes. */
 export interface Frame {
   data: Uint8Array;
@@ -34,7 +52,11 @@ export interface RasterImage extends Size {
   hasAlpha: boolean;
   /** Animation repeat count as the source stored it (0 forever); absent for stills. */
   loopCount?: number;
+  view?: ImageView;
 }
+
+/** The size actions reason about: the full picture, even when the pixels are a reduced view. */
+export const logicalSize = (image: RasterImage): Size => image.view?.full ?? image;
 
 export const mapFrames = (
   image: RasterImage,
@@ -42,7 +64,8 @@ export const mapFrames = (
   transform: (data: Uint8Array) => Uint8Array,
   hasAlpha = image.hasAlpha,
 ): RasterImage => ({
-  ...image,
+  // A transformed image is exactly its pixels: the view does not carry over.
+  ...(image.loopCount === undefined ? {} : { loopCount: image.loopCount }),
   width: size.width,
   height: size.height,
   hasAlpha,

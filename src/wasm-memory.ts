@@ -15,3 +15,21 @@ export function trackMemory(name: string, exports: WebAssembly.Exports): void {
   const memory = Object.values(exports).find((value) => value instanceof WebAssembly.Memory);
   if (memory) memories.set(name, memory);
 }
+
+export function forgetMemory(name: string): void {
+  memories.delete(name);
+}
+
+const releasers = new Map<string, () => void>();
+
+/** A module that can be dropped and re-instantiated later registers how to drop it. */
+export function onRelease(name: string, release: () => void): void {
+  releasers.set(name, release);
+}
+
+/** Drops every releasable instance whose memory grew past `limitBytes` (called after a request). */
+export function releaseLargeMemories(limitBytes: number): void {
+  for (const [name, memory] of memories) {
+    if (memory.buffer.byteLength > limitBytes) releasers.get(name)?.();
+  }
+}

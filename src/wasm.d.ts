@@ -7,3 +7,13 @@ declare module '*.wasm?module' {
   const module: WebAssembly.Module;
   export default module;
 }
+
+// Emscripten glue of our own decoders (wasm/dist, built by wasm/build.sh).
+declare module '*/wasm/dist/jpeg_dec.js' {
+  const factory: unknown;
+  export default factory;
+}
+declare module '*/wasm/dist/webp_dec.js' {
+  const factory: unknown;
+  export default factory;
+}

@@ -5,29 +5,21 @@ import { LIMITS } from '../limits';
 import { decodeBmp, encodeBmp } from './bmp';
 import { decodeGif, encodeGif } from './gif';
 import { decodeHeic } from './heic';
+import { decodeJpeg } from './jpeg';
+import type { DecodeHint } from './reduced';
+import { decodeWebp } from './webp';
 import { encodeInterlacedPng } from './png-interlaced';
 import type { ImageProbe } from './probe';
 import {
   avifDecoder,
   avifEncoder,
-  jpegDecoder,
   jpegEncoder,
   png,
-  webpDecoder,
   webpEncoder,
   type DecodedPixels,
 } from './wasm-codecs';
 
-/**
- * What the planner wants from the decoder. Today's decoders decode everything at full size; a
- * reduced-size (DCT-scaled) or region decoder plugs in here without the planner changing.
- */
-export interface DecodeHint {
-  /** Largest useful downscale factor (≤ 1): the decoder may return anything ≥ this scale. */
-  scale: number;
-  /** Only this region of the stored image is needed, when the chain starts with a crop. */
-  region?: { x: number; y: number; width: number; height: number };
-}
+export type { DecodeHint } from './reduced';
 
 export interface EncodeSettings {
   format: OutputFormat;
@@ -47,24 +39,20 @@ export async function decodeImage(
   probe: ImageProbe,
   hint: DecodeHint,
 ): Promise<RasterImage> {
-  void hint; // No decoder can scale yet (see DecodeHint).
   let pixels: DecodedPixels | null;
   try {
     // Pure-TypeScript codecs return the whole (possibly animated) image.
     if (probe.format === 'gif') return checked(decodeGif(bytes, LIMITS.outputFrames), probe);
     if (probe.format === 'bmp') return checked(decodeBmp(bytes), probe);
     if (probe.format === 'heic') return checked(await decodeHeic(bytes), probe);
+    const full = { width: probe.width, height: probe.height };
+    if (probe.format === 'jpg') return await decodeJpeg(bytes, full, hint);
+    if (probe.format === 'webp') {
+      return await decodeWebp(bytes, full, probe.frames, hint, LIMITS.outputFrames);
+    }
     switch (probe.format) {
-      case 'jpg':
-        // Stored pixel order: the pipeline applies orientation for every format alike.
-        // (@jsquash's flag is inverted: `false` skips its own EXIF rotation.)
-        pixels = (await jpegDecoder()).decode(bytes, false);
-        break;
       case 'png':
         pixels = png().decode(bytes);
-        break;
-      case 'webp':
-        pixels = (await webpDecoder()).decode(bytes);
         break;
       case 'avif':
         pixels = (await avifDecoder()).decode(bytes, 8);

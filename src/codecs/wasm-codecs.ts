@@ -7,8 +7,6 @@ import avifDecFactory from '@jsquash/avif/codec/dec/avif_dec.js';
 import avifDecWasm from '@jsquash/avif/codec/dec/avif_dec.wasm';
 import avifEncFactory from '@jsquash/avif/codec/enc/avif_enc.js';
 import avifEncWasm from '@jsquash/avif/codec/enc/avif_enc.wasm';
-import mozjpegDecFactory from '@jsquash/jpeg/codec/dec/mozjpeg_dec.js';
-import mozjpegDecWasm from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm';
 import mozjpegEncFactory from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
 import mozjpegEncWasm from '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
 import {
@@ -17,11 +15,13 @@ import {
   initSync as pngInitSync,
 } from '@jsquash/png/codec/pkg/squoosh_png.js';
 import pngWasm from '@jsquash/png/codec/pkg/squoosh_png_bg.wasm?module';
-import webpDecFactory from '@jsquash/webp/codec/dec/webp_dec.js';
-import webpDecWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
 import webpEncFactory from '@jsquash/webp/codec/enc/webp_enc_simd.js';
 import webpEncWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm';
-import { trackMemory } from '../wasm-memory';
+import jpegDecFactory from '../../wasm/dist/jpeg_dec.js';
+import jpegDecWasm from '../../wasm/dist/jpeg_dec.wasm';
+import webpDecFactory from '../../wasm/dist/webp_dec.js';
+import webpDecWasm from '../../wasm/dist/webp_dec.wasm';
+import { forgetMemory, onRelease, trackMemory } from '../wasm-memory';
 
 /** What the codecs' decoders return (their ImageData polyfill). */
 export interface DecodedPixels {
@@ -73,8 +73,23 @@ export interface AvifEncodeOptions {
   bitDepth: number;
 }
 
-interface JpegDecoder {
-  decode(data: Uint8Array, preserveOrientation: boolean): DecodedPixels | null;
+/** Our libjpeg-turbo build (wasm/jpeg/decoder.c). */
+export interface TurboJpegModule {
+  HEAPU8: Uint8Array;
+  _jpeg_alloc(size: number): number;
+  _jpeg_free(pointer: number): void;
+  _jpeg_decode(
+    data: number,
+    length: number,
+    scaleDenom: number,
+    x: number,
+    y: number,
+    width: number,
+    height: number,
+  ): number;
+  _jpeg_result_width(): number;
+  _jpeg_result_height(): number;
+  _jpeg_result_code(): number;
 }
 interface JpegEncoder {
   encode(
@@ -84,8 +99,27 @@ interface JpegEncoder {
     options: MozjpegEncodeOptions,
   ): Uint8Array;
 }
-interface WebpDecoder {
-  decode(data: Uint8Array): DecodedPixels | null;
+/** Our libwebp build (wasm/webp/decoder.c). */
+export interface LibwebpModule {
+  HEAPU8: Uint8Array;
+  _webp_alloc(size: number): number;
+  _webp_free(pointer: number): void;
+  _webp_decode(
+    data: number,
+    length: number,
+    cropX: number,
+    cropY: number,
+    cropWidth: number,
+    cropHeight: number,
+    outWidth: number,
+    outHeight: number,
+  ): number;
+  _webp_result_code(): number;
+  _webp_anim_open(data: number, length: number): number;
+  _webp_anim_loop_count(decoder: number): number;
+  _webp_anim_next(decoder: number): number;
+  _webp_anim_timestamp(): number;
+  _webp_anim_close(decoder: number): void;
 }
 interface WebpEncoder {
   encode(
@@ -107,9 +141,17 @@ interface AvifEncoder {
   ): Uint8Array | null;
 }
 
-/** Instantiates an emscripten codec from its precompiled module, once. */
+/**
+ * Instantiates an emscripten codec from its precompiled module on first use. The instance is
+ * dropped (and its memory left to the garbage collector) when `releaseLargeMemories` finds it grew
+ * large, so one big request does not pin its high-water mark for the isolate's lifetime.
+ */
 function emscripten<M>(name: string, factory: unknown, wasm: WebAssembly.Module): () => Promise<M> {
   let instance: Promise<M> | undefined;
+  onRelease(name, () => {
+    instance = undefined;
+    forgetMemory(name);
+  });
   return () =>
     (instance ??= (factory as Factory<M>)({
       noInitialRun: true,
@@ -122,9 +164,9 @@ function emscripten<M>(name: string, factory: unknown, wasm: WebAssembly.Module)
     }));
 }
 
-export const jpegDecoder = emscripten<JpegDecoder>('jpeg-dec', mozjpegDecFactory, mozjpegDecWasm);
+export const jpegDecoder = emscripten<TurboJpegModule>('jpeg-dec', jpegDecFactory, jpegDecWasm);
 export const jpegEncoder = emscripten<JpegEncoder>('jpeg-enc', mozjpegEncFactory, mozjpegEncWasm);
-export const webpDecoder = emscripten<WebpDecoder>('webp-dec', webpDecFactory, webpDecWasm);
+export const webpDecoder = emscripten<LibwebpModule>('webp-dec', webpDecFactory, webpDecWasm);
 export const webpEncoder = emscripten<WebpEncoder>('webp-enc', webpEncFactory, webpEncWasm);
 export const avifDecoder = emscripten<AvifDecoder>('avif-dec', avifDecFactory, avifDecWasm);
 export const avifEncoder = emscripten<AvifEncoder>('avif-enc', avifEncFactory, avifEncWasm);

@@ -59,7 +59,7 @@ export function defineAction<P extends ParamSpecs>(
           .sort()
           .map((key) => `${key}_${canonicalValue(values[key] as ParamValue)}`),
       ].join(',');
-      const { apply, outputSize, encoder, orient } = definition;
+      const { apply, outputSize, encoder, orient, sourceNeeds } = definition;
       return {
         name,
         stage: definition.stage,
@@ -67,6 +67,7 @@ export function defineAction<P extends ParamSpecs>(
         implemented:
           apply !== undefined || definition.stage === 'encoder' || definition.stage === 'orient',
         outputSize: (input) => (outputSize ? outputSize(input, args) : input),
+        sourceNeeds: (input) => (sourceNeeds ? sourceNeeds(input, args) : { scale: 1 }),
         apply: async (image, context) => {
           if (!apply)
             throw new BosError('NotImplemented', messages.notImplemented(`action ${name}`));

@@ -1,9 +1,10 @@
 import { missingParameter } from '../errors';
-import { mapFrames, type RasterImage } from '../image';
+import { logicalSize, mapFrames, type RasterImage, type Rect, type Size } from '../image';
 import { cropPixels, drawOver, solidPixels } from '../kernels/canvas';
 import { gaussianBlurRgba } from '../kernels/gaussian';
 import { resample } from '../kernels/resample';
 import {
+  clampRect,
   resizeGeometry,
   resultSize,
   type ResizeArgs,
@@ -12,6 +13,7 @@ import {
 } from '../plan/geometry';
 import { defineAction } from './define';
 import { color, int, oneOf, type Args } from './params';
+import type { SourceNeeds } from './types';
 
 const params = {
   m: oneOf(['lfit', 'mfit', 'fill', 'pad', 'fixed'], 'lfit'),
@@ -51,6 +53,34 @@ async function blurredCover(
   return mapFrames(filled, size, (data) => gaussianBlurRgba(data, size, radius, sigma));
 }
 
+/** The image as plain pixels, forgetting that it may be a reduced view of the source. */
+function pixelsOnly(image: RasterImage): RasterImage {
+  if (!image.view) return image;
+  const plain = { ...image };
+  delete plain.view;
+  return plain;
+}
+
+/**
+ * `source` (a rectangle of the full picture) in the pixels of `image`, which may be a decoder's
+ * reduced view: scaled and/or covering only part of the picture.
+ */
+function inPixels(image: RasterImage, source: Rect): Rect {
+  const view = image.view;
+  if (!view) return source;
+  const sx = image.width / view.rect.width;
+  const sy = image.height / view.rect.height;
+  return clampRect(
+    {
+      x: Math.round((source.x - view.rect.x) * sx),
+      y: Math.round((source.y - view.rect.y) * sy),
+      width: Math.max(1, Math.round(source.width * sx)),
+      height: Math.max(1, Math.round(source.height * sy)),
+    },
+    image,
+  );
+}
+
 async function applyGeometry(
   image: RasterImage,
   geometry: ResizeGeometry,
@@ -58,20 +88,30 @@ async function applyGeometry(
 ): Promise<RasterImage> {
   switch (geometry.kind) {
     case 'unchanged':
-      return image;
+      // Only reachable with a view if a planner asked for less than it needed: restore the size.
+      return image.view ? resample(pixelsOnly(image), image.view.full) : image;
     case 'scale':
-      return resample(image, geometry.size);
+      return resample(pixelsOnly(image), geometry.size);
     case 'fill': {
-      const { source } = geometry;
+      // Scale the whole picture to the mfit size, then cut the box: the protocol's exact
+      // geometry. Crop-first is only for extreme aspect ratios whose mfit image would be huge.
+      const { scaled, offset, size } = geometry;
+      if (scaled.width * scaled.height <= 4 * size.width * size.height + 4_000_000) {
+        const mfit = await resample(pixelsOnly(image), scaled);
+        const box = { ...offset, ...size };
+        return mapFrames(mfit, size, (data) => cropPixels(data, mfit, box));
+      }
+      const source = inPixels(image, geometry.source);
       const window = mapFrames(image, source, (data) => cropPixels(data, image, source));
-      return resample(window, geometry.size);
+      return resample(window, size);
     }
     case 'pad': {
-      const content = await resample(image, geometry.content);
+      const whole = pixelsOnly(image);
+      const content = await resample(whole, geometry.content);
       const { size, offset } = geometry;
       const background =
         args?.radius !== undefined && args.sigma !== undefined
-          ? await blurredCover(image, size, args.radius, args.sigma)
+          ? await blurredCover(whole, size, args.radius, args.sigma)
           : undefined;
       const fill = args?.color ?? { r: 255, g: 255, b: 255, a: 255 };
       const covers =
@@ -96,6 +136,28 @@ async function applyGeometry(
   }
 }
 
+/** What the resize reads of its input: the decoder may stop at this scale and region. */
+function sourceNeeds(input: Size, args: ResizeParams): SourceNeeds {
+  const geometry = resizeGeometry(input, geometryArgs(args));
+  const ratio = (out: Size, of: Size) =>
+    Math.min(1, Math.max(out.width / of.width, out.height / of.height));
+  switch (geometry.kind) {
+    case 'unchanged':
+      return { scale: 1 };
+    case 'scale':
+      return { scale: ratio(geometry.size, input) };
+    case 'fill':
+      // The whole picture is scaled to the mfit size before the box is cut (see applyGeometry).
+      return { scale: ratio(geometry.scaled, input) };
+    case 'pad': {
+      const content = ratio(geometry.content, input);
+      // A blurred background covers the whole canvas with the picture: it may need more pixels.
+      const blurred = args.radius !== undefined && args.sigma !== undefined;
+      return { scale: blurred ? Math.max(content, ratio(geometry.size, input)) : content };
+    }
+  }
+}
+
 export const resize = defineAction({
   name: 'resize',
   stage: 'pixels',
@@ -111,5 +173,7 @@ export const resize = defineAction({
     }
   },
   outputSize: (input, args) => resultSize(input, resizeGeometry(input, geometryArgs(args))),
-  apply: (image, args) => applyGeometry(image, resizeGeometry(image, geometryArgs(args)), args),
+  sourceNeeds,
+  apply: (image, args) =>
+    applyGeometry(image, resizeGeometry(logicalSize(image), geometryArgs(args)), args),
 });

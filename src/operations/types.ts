@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { OutputFormat, RasterImage, Size } from '../image';
+import type { OutputFormat, RasterImage, Rect, Size } from '../image';
 import type { Args, ParamSpecs } from './params';
 
 /** Where an action acts in the pipeline (PROTOCOL.md §1.2 rule 8). */
@@ -28,6 +28,12 @@ export interface OrientRequest {
   apply: boolean;
 }
 
+/** Part of an action's input that it reads, in the input's (upright) pixels. */
+export interface SourceNeeds {
+  scale: number;
+  region?: Rect;
+}
+
 export interface ActionContext {
   config: Config;
   /** Output format, known before decoding; actions that add transparency read it. */
@@ -44,6 +50,11 @@ export interface ActionDefinition<P extends ParamSpecs> {
   check?: (args: Args<P>) => void;
   /** The size after the action, computed without pixels so limits hold before decoding. */
   outputSize?: (input: Size, args: Args<P>) => Size;
+  /**
+   * How much of its input this action needs when it runs first: the scale (≤ 1) and region the
+   * decoder may reduce to. Only actions that read `image.view` in `apply` may declare it.
+   */
+  sourceNeeds?: (input: Size, args: Args<P>) => SourceNeeds;
   /** Absent while the action is accepted but not executed: the request answers 501. */
   apply?: (image: RasterImage, args: Args<P>, context: ActionContext) => Promise<RasterImage>;
   encoder?: (request: EncoderRequest, args: Args<P>) => void;
@@ -58,6 +69,7 @@ export interface BoundAction {
   canonical: string;
   implemented: boolean;
   outputSize(input: Size): Size;
+  sourceNeeds(input: Size): SourceNeeds;
   apply(image: RasterImage, context: ActionContext): Promise<RasterImage>;
   configureEncoder(request: EncoderRequest): void;
   configureOrient(request: OrientRequest): void;

@@ -6,6 +6,7 @@ import { mapFrames, type RasterImage } from '../image';
 import { flattenPixels } from '../kernels/canvas';
 import { applyOrientation } from '../kernels/orient';
 import { LIMITS } from '../limits';
+import { releaseLargeMemories } from '../wasm-memory';
 import type { ImagePlan } from '../plan/plan';
 
 export interface RenderedImage {
@@ -26,6 +27,25 @@ export async function renderImage(
   plan: ImagePlan,
   config: Config,
 ): Promise<RenderedImage> {
+  try {
+    return await run(bytes, probe, plan, config);
+  } finally {
+    releaseLargeMemories(RETAINED_WASM_BYTES);
+  }
+}
+
+/**
+ * Codec instances whose memory grew past this are dropped after the request (and instantiated
+ * afresh when next needed), so an isolate does not keep the peak of its largest request.
+ */
+const RETAINED_WASM_BYTES = 32 * 1024 * 1024;
+
+async function run(
+  bytes: Uint8Array,
+  probe: ImageProbe,
+  plan: ImagePlan,
+  config: Config,
+): Promise<RenderedImage> {
   let image: RasterImage = await decodeImage(bytes, probe, plan.decodeHint);
   image = applyOrientation(image, plan.orientation);
   const context = { config, outputFormat: plan.encode.format };
@@ -36,6 +56,9 @@ export async function renderImage(
       // The planner checked limits on its sizes; an action that disagrees would bypass them.
       throw new BosError('InternalError', `action ${action.name} produced an unplanned size`);
     }
+  }
+  if (image.view) {
+    throw new BosError('InternalError', 'a reduced decode reached the encoder');
   }
   if (image.hasAlpha && OPAQUE_OUTPUTS.has(plan.encode.format)) {
     image = mapFrames(image, image, (data) => flattenPixels(data, WHITE), false);

@@ -1,5 +1,5 @@
 import { missingParameter } from '../errors';
-import type { Size } from '../image';
+import type { Rect, Size } from '../image';
 
 /** `round()` of PROTOCOL.md: half up, minimum 1. */
 export const roundSide = (value: number): number => Math.max(1, Math.floor(value + 0.5));
@@ -19,12 +19,7 @@ export interface ResizeArgs {
   align: number;
 }
 
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Rect } from '../image';
 
 /** What a resize does to an image of a given size, decided without pixels. */
 export type ResizeGeometry =

@@ -2,7 +2,7 @@ import type { DecodeHint, EncodeSettings } from '../codecs';
 import type { ImageProbe } from '../codecs/probe';
 import type { Config } from '../config';
 import type { Size } from '../image';
-import { swapsAxes } from '../kernels/orient';
+import { swapsAxes, uprightToStored } from '../kernels/orient';
 import type { BoundAction } from '../operations/types';
 import { resolveFormat, type FormatChoice } from '../request/negotiate';
 import type { CommandPlan } from './command';
@@ -65,7 +65,7 @@ export function planImage(
   const format = resolveFormat(formatChoice, probe);
   return {
     orientation,
-    decodeHint: decodeHint(upright, command.pixelActions[0], sizes[0]),
+    decodeHint: decodeHint(probe, upright, orientation, command.pixelActions[0]),
     actions: command.pixelActions,
     sizes,
     output: size,
@@ -77,9 +77,20 @@ export function planImage(
   };
 }
 
-/** When the chain starts by shrinking, the decoder may stop at the scale the first result needs. */
-function decodeHint(source: Size, first: BoundAction | undefined, after: Size | undefined) {
-  if (!first || !after || first.name !== 'resize') return { scale: 1 };
-  const scale = Math.max(after.width / source.width, after.height / source.height);
-  return { scale: Math.min(1, scale) };
+/**
+ * What the first action reads of the upright picture, turned into a request to the decoder in
+ * stored pixels. Animations are decoded whole (their frames are composited at full size).
+ */
+function decodeHint(
+  probe: ImageProbe,
+  upright: Size,
+  orientation: number,
+  first: BoundAction | undefined,
+): DecodeHint {
+  if (!first || probe.frames > 1) return { scale: 1 };
+  const needs = first.sourceNeeds(upright);
+  const stored = { width: probe.width, height: probe.height };
+  return needs.region
+    ? { scale: needs.scale, region: uprightToStored(needs.region, stored, orientation) }
+    : { scale: needs.scale };
 }

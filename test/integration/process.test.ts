@@ -30,6 +30,7 @@ beforeAll(async () => {
     fixture('formats/sdr_cosmos12920_cicp1-13-6_yuv444_full_qp10.avif'),
   );
   await worker.put('Landscape_6.jpg', fixture('orientation/Landscape_6.jpg'));
+  await worker.put('street.jpg', fixture('photo/2569067123_aca715a2ee_o.jpg'));
   await worker.put('example.heic', fixture('formats/example.heic'));
   await worker.put('animated.gif', fixture('formats/animated-loop-3.gif'));
   await worker.put('rgb24.bmp', fixture('formats/rgb24.bmp'));
@@ -148,6 +149,62 @@ describe('resize test vectors over HTTP (PROTOCOL.md §8)', () => {
     );
     expect(response.status).toBe(400);
     expect(response.json().code).toBe('ImageTooLarge');
+  });
+});
+
+describe('reduced decoding (DCT scaling and regions) stays equal to sharp (SSIM ≥ 0.98)', () => {
+  // References follow PROTOCOL.md's geometry exactly: sizes rounded half up, fill = mfit-scale
+  // then crop at floor(slack × align / 100) (sharp's own cover crop rounds differently).
+  // sharp with shrink-on-load off: the reference is a full-quality decode.
+  const street = () => sharp(fixture('photo/2569067123_aca715a2ee_o.jpg')); // 2725×2225
+  const fill = (
+    input: () => sharp.Sharp,
+    scaled: [number, number],
+    crop: [number, number, number, number],
+  ) =>
+    input()
+      .resize(scaled[0], scaled[1], { fit: 'fill', fastShrinkOnLoad: false })
+      .png()
+      .toBuffer()
+      .then((b) =>
+        sharp(b).extract({ left: crop[0], top: crop[1], width: crop[2], height: crop[3] }),
+      );
+  it.each([
+    ['resize,w_400', () => street().resize(400, 327, { fit: 'fill', fastShrinkOnLoad: false })],
+    ['resize,w_150', () => street().resize(150, 122, { fit: 'fill', fastShrinkOnLoad: false })],
+    ['resize,m_fill,w_300,h_200', () => fill(street, [300, 245], [0, 22, 300, 200])],
+    ['resize,m_fill,w_200,h_200,align_0', () => fill(street, [245, 200], [0, 0, 200, 200])],
+    ['resize,m_fill,w_120,h_400,align_100', () => fill(street, [490, 400], [370, 0, 120, 400])],
+    [
+      'resize,m_pad,w_400,h_400',
+      () =>
+        street().resize(400, 400, { fit: 'contain', background: '#fff', fastShrinkOnLoad: false }),
+    ],
+    ['resize,l_600', () => street().resize(600, 490, { fit: 'fill', fastShrinkOnLoad: false })],
+  ])('%s', async (command, reference) => {
+    const response = await process('street.jpg', `image/${command}/format,f_png`);
+    expect(response.status).toBe(200);
+    const expected = await reference();
+    expect(await similarity(response.body, expected)).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('with EXIF orientation 6 and a reduced decode', async () => {
+    // Stored turned a quarter left, tagged 6: displayed upright it is the street photo again.
+    const stored = await street()
+      .rotate(270)
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    await worker.put('street-6.jpg', stored);
+    const response = await process(
+      'street-6.jpg',
+      'image/resize,m_fill,w_200,h_100,align_100/format,f_png',
+    );
+    const upright = () => sharp(stored).rotate();
+    // Upright 2725×2225 → mfit 200×163 → rows 63..163.
+    expect(
+      await similarity(response.body, await fill(upright, [200, 163], [0, 63, 200, 100])),
+    ).toBeGreaterThanOrEqual(0.98);
   });
 });
 

@@ -1,0 +1,146 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../../src/codecs';
+import { probeImage } from '../../src/codecs/probe';
+import type { RasterImage, Rect } from '../../src/image';
+import { applyOrientation, storedToUpright, uprightToStored } from '../../src/kernels/orient';
+import { fixture, similarity } from '../helpers/images';
+
+const raw = (image: RasterImage) =>
+  sharp(Buffer.from(image.frames[0]!.data), {
+    raw: { width: image.width, height: image.height, channels: 4 },
+  });
+
+describe('rectangles through EXIF orientations', () => {
+  // A 7×5 image whose pixel values are their stored coordinates.
+  const stored: RasterImage = {
+    width: 7,
+    height: 5,
+    hasAlpha: false,
+    frames: [
+      {
+        data: Uint8Array.from({ length: 7 * 5 * 4 }, (_, i) => {
+          const p = i >> 2;
+          return i % 4 === 0 ? p % 7 : i % 4 === 1 ? Math.floor(p / 7) : 0;
+        }),
+        delayMs: 0,
+      },
+    ],
+  };
+  const rect: Rect = { x: 1, y: 2, width: 3, height: 2 };
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'orientation %i: upright region maps onto the same stored pixels',
+    (o) => {
+      const upright = applyOrientation(stored, o);
+      const inStored = uprightToStored(rect, stored, o);
+      const seen = new Set<string>();
+      for (let y = rect.y; y < rect.y + rect.height; y++) {
+        for (let x = rect.x; x < rect.x + rect.width; x++) {
+          const i = (y * upright.width + x) * 4;
+          seen.add(`${upright.frames[0]!.data[i]},${upright.frames[0]!.data[i + 1]}`);
+        }
+      }
+      const expected = new Set<string>();
+      for (let y = inStored.y; y < inStored.y + inStored.height; y++) {
+        for (let x = inStored.x; x < inStored.x + inStored.width; x++) expected.add(`${x},${y}`);
+      }
+      expect(seen).toEqual(expected);
+      expect(storedToUpright(inStored, stored, o)).toEqual(rect);
+    },
+  );
+});
+
+describe('reduced decoding stays visually equal to full decoding', () => {
+  const photo = fixture('photo/2569067123_aca715a2ee_o.jpg'); // 2725×2225
+  const probe = probeImage(photo);
+
+  // The 1/8 IDCT keeps only each block's average (a box filter), so it is the furthest from
+  // Lanczos; the final outputs, resized further, are held to 0.98 in the integration tests.
+  it.each([
+    [0.5, 0.95],
+    [0.25, 0.95],
+    [0.125, 0.85],
+  ])(
+    'JPEG DCT scaling at %f matches a full decode scaled by sharp (SSIM > %f)',
+    async (scale, threshold) => {
+      // Decoders keep 4× the pixels a hint asks for (see reductionFor): ask for a quarter.
+      const image = await decodeImage(photo, probe, { scale: scale / 4 });
+      expect(image.width).toBe(Math.ceil(2725 * scale));
+      expect(image.view?.full).toEqual({ width: 2725, height: 2225 });
+      const reference = sharp(photo).resize(image.width, image.height, { fit: 'fill' });
+      expect(await similarity(await raw(image).png().toBuffer(), reference)).toBeGreaterThan(
+        threshold,
+      );
+    },
+  );
+
+  it('JPEG region decoding returns exactly the requested pixels of a full decode', async () => {
+    const region = { x: 301, y: 157, width: 640, height: 480 };
+    const part = await decodeImage(photo, probe, { scale: 1, region });
+    expect([part.width, part.height]).toEqual([640, 480]);
+    expect(part.view?.rect).toEqual(region);
+    const whole = await decodeImage(photo, probe, { scale: 1 });
+    const cropped = await raw(whole)
+      .extract({ left: 301, top: 157, width: 640, height: 480 })
+      .raw()
+      .toBuffer();
+    // Identical but for the iMCU column where libjpeg's fancy upsampling sees a different edge.
+    let differing = 0;
+    for (let i = 0; i < cropped.length; i++)
+      if (Math.abs(cropped[i]! - part.frames[0]!.data[i]!) > 2) differing++;
+    expect(differing / cropped.length).toBeLessThan(0.01);
+  });
+
+  it('CMYK JPEGs decode (Adobe inverted CMYK) like libvips renders them', async () => {
+    const cmyk = fixture('photo/Channel_digital_image_CMYK_color.jpg');
+    const image = await decodeImage(cmyk, probeImage(cmyk), { scale: 1 });
+    expect(await similarity(await raw(image).png().toBuffer(), sharp(cmyk))).toBeGreaterThan(0.9);
+  });
+
+  it('WebP scaled and cropped decoding', async () => {
+    const webp = fixture('formats/4.webp'); // 1024×772
+    const scaled = await decodeImage(webp, probeImage(webp), { scale: 0.3 / 4 });
+    expect([scaled.width, scaled.height]).toEqual([512, 386]);
+    const reference = sharp(webp).resize(512, 386, { fit: 'fill' });
+    expect(await similarity(await raw(scaled).png().toBuffer(), reference)).toBeGreaterThan(0.95);
+    const part = await decodeImage(webp, probeImage(webp), {
+      scale: 1,
+      region: { x: 100, y: 50, width: 300, height: 200 },
+    });
+    const partReference = sharp(webp).extract({ left: 100, top: 50, width: 300, height: 200 });
+    expect(await similarity(await raw(part).png().toBuffer(), partReference)).toBeGreaterThan(0.99);
+  });
+
+  it('animated WebP: every frame, composited', async () => {
+    const webp = fixture('formats/animated-loop-3.webp');
+    const image = await decodeImage(webp, probeImage(webp), { scale: 1 });
+    expect(image.frames.length).toBe(10);
+    for (const page of [0, 7]) {
+      const frame = sharp(Buffer.from(image.frames[page]!.data), {
+        raw: { width: 370, height: 285, channels: 4 },
+      });
+      expect(await similarity(await frame.png().toBuffer(), sharp(webp, { page }))).toBeGreaterThan(
+        0.99,
+      );
+    }
+  });
+
+  it('refuses corrupt data with a 4xx code, not a partial image', async () => {
+    const photoCopy = new Uint8Array(photo);
+    // Garbage in the middle of the entropy-coded data.
+    for (let i = 200_000; i < 260_000; i++) photoCopy[i] = (i * 7919) & 0xff;
+    await expect(decodeImage(photoCopy, probe, { scale: 1 })).rejects.toMatchObject({
+      code: 'UnsupportedImageFormat',
+    });
+  });
+});
+
+describe('choice of reduction', () => {
+  it('keeps at least four times the pixels asked for', async () => {
+    const { reductionFor } = await import('../../src/codecs/reduced');
+    expect([1, 0.3, 0.125, 0.1, 0.0625, 0.05, 0.03125, 0.001].map(reductionFor)).toEqual([
+      1, 1, 2, 2, 4, 4, 8, 8,
+    ]);
+  });
+});

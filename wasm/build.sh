@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Rebuilds our wasm decoders from Debian's source packages with Debian's emscripten, and records
+# what went in and what came out in wasm/manifest.json. Run as root on Debian 12 (bookworm):
+#
+#   bash wasm/build.sh
+#
+# The outputs (wasm/dist/*.wasm and their emscripten glue) are committed, so installing the
+# project needs no compiler; `node scripts/check-wasm.mjs` (run by CI) checks they match the
+# hashes recorded here.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+work="${WASM_BUILD_DIR:-/tmp/bos-wasm-build}"
+jobs="$(nproc)"
+
+JPEG_PACKAGE=libjpeg-turbo
+JPEG_VERSION=1:2.1.5-2
+WEBP_PACKAGE=libwebp
+WEBP_VERSION=1.2.4-0.2+deb12u1
+EMSCRIPTEN_VERSION=3.1.6~dfsg-5
+OPT=(-O3 -msimd128 -flto)
+
+# --- toolchain and sources -------------------------------------------------------------------
+if ! command -v emcc >/dev/null || [[ "$(dpkg-query -W -f='${Version}' emscripten 2>/dev/null)" != "$EMSCRIPTEN_VERSION" ]]; then
+  apt-get update
+  apt-get install -y "emscripten=$EMSCRIPTEN_VERSION" dpkg-dev cmake make
+fi
+# Source packages need a deb-src entry: derive it from the machine's own deb entries.
+if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/; then
+  sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
+    >/etc/apt/sources.list.d/debian-src.sources
+  apt-get update
+fi
+# emscripten's JS glue generation needs acorn (Debian ships it for Node).
+command -v node >/dev/null || { echo "node is required" >&2; exit 1; }
+[ -d /usr/share/nodejs/acorn ] || [ -d /usr/lib/nodejs/acorn ] || apt-get install -y node-acorn
+export NODE_PATH="/usr/share/nodejs:/usr/lib/nodejs:${NODE_PATH:-}"
+
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+apt-get source --download-only "$JPEG_PACKAGE=$JPEG_VERSION" "$WEBP_PACKAGE=$WEBP_VERSION"
+dpkg-source -x "${JPEG_PACKAGE}_${JPEG_VERSION#*:}.dsc" jpeg >/dev/null
+dpkg-source -x "${WEBP_PACKAGE}_${WEBP_VERSION}.dsc" webp >/dev/null
+
+# --- libjpeg-turbo (static, no SIMD: its SIMD is x86/ARM assembly) ------------------------------
+mkdir -p jpeg/build && cd jpeg/build
+emcmake cmake .. -DCMAKE_BUILD_TYPE=Release -DWITH_SIMD=0 -DENABLE_SHARED=0 -DWITH_TURBOJPEG=0 \
+  -DCMAKE_C_FLAGS="${OPT[*]}" >/dev/null
+# CMake's size check cannot run under emscripten; wasm32 has 4-byte size_t.
+sed -i 's/#define SIZEOF_SIZE_T .*/#define SIZEOF_SIZE_T  4/' jconfigint.h
+emmake make -j"$jobs" jpeg-static >/dev/null
+cd "$work"
+
+EMFLAGS=(
+  "${OPT[@]}"
+  -s MODULARIZE=1 -s EXPORT_ES6=1 -s ENVIRONMENT=web
+  -s ALLOW_MEMORY_GROWTH=1 -s INITIAL_MEMORY=2MB -s TOTAL_STACK=256KB -s MAXIMUM_MEMORY=2GB
+  -s FILESYSTEM=0 -s EXIT_RUNTIME=0 -s ASSERTIONS=0
+  -s EXPORTED_RUNTIME_METHODS=[]
+)
+
+mkdir -p "$here/dist"
+emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createJpegDecoder \
+  -s EXPORTED_FUNCTIONS=_jpeg_decode,_jpeg_alloc,_jpeg_free,_jpeg_result_width,_jpeg_result_height,_jpeg_result_code \
+  -I jpeg -I jpeg/build "$here/jpeg/decoder.c" jpeg/build/libjpeg.a \
+  -o "$here/dist/jpeg_dec.js"
+
+# --- libwebp decoder and demuxer (plain C sources, its SSE2 paths off) ---------------------------
+emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createWebpDecoder \
+  -s EXPORTED_FUNCTIONS=_webp_decode,_webp_alloc,_webp_free,_webp_result_code,_webp_anim_open,_webp_anim_loop_count,_webp_anim_next,_webp_anim_timestamp,_webp_anim_close \
+  -DWEBP_DISABLE_STATS -I webp -I webp/src \
+  webp/src/dec/*.c webp/src/dsp/*.c webp/src/utils/*.c webp/src/demux/*.c \
+  "$here/webp/decoder.c" -o "$here/dist/webp_dec.js"
+
+# --- provenance --------------------------------------------------------------------------------
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+cat >"$here/manifest.json" <<JSON
+{
+  "toolchain": { "package": "emscripten", "version": "$EMSCRIPTEN_VERSION", "emcc": "$(emcc --version | head -1 | sed 's/"/\\"/g')" },
+  "flags": "${EMFLAGS[*]}",
+  "sources": {
+    "$JPEG_PACKAGE": { "version": "$JPEG_VERSION", "orig": "$(ls ${JPEG_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${JPEG_PACKAGE}_*.orig.tar.gz)" },
+    "$WEBP_PACKAGE": { "version": "$WEBP_VERSION", "orig": "$(ls ${WEBP_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${WEBP_PACKAGE}_*.orig.tar.gz)" }
+  },
+  "outputs": {
+    "dist/jpeg_dec.wasm": "$(sha "$here/dist/jpeg_dec.wasm")",
+    "dist/jpeg_dec.js": "$(sha "$here/dist/jpeg_dec.js")",
+    "dist/webp_dec.wasm": "$(sha "$here/dist/webp_dec.wasm")",
+    "dist/webp_dec.js": "$(sha "$here/dist/webp_dec.js")"
+  }
+}
+JSON
+echo "built:"; ls -l "$here/dist"

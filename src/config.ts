@@ -6,6 +6,7 @@ export interface Env {
   DEFAULT_CACHE_CONTROL?: string;
   AUTO_ORIENT?: string;
   AUTO_AVIF?: string;
+  MEMORY_BUDGET_MIB?: string;
 }
 
 export interface Config {
@@ -14,6 +15,8 @@ export interface Config {
   defaultCacheControl: string;
   autoOrient: boolean;
   autoAvif: boolean;
+  /** Predicted peak memory a request may use; above it the planner shrinks harder or refuses. */
+  memoryBudgetBytes: number;
 }
 
 const flag = (value: string | undefined, fallback: boolean): boolean => {
@@ -24,11 +27,14 @@ const flag = (value: string | undefined, fallback: boolean): boolean => {
 /** Reads the `[vars]`; the bindings are not needed for that. */
 export function readConfig(env: Omit<Env, 'BUCKET'>): Config {
   const timeout = Number(env.ORIGIN_TIMEOUT_MS);
+  const budget = Number(env.MEMORY_BUDGET_MIB);
   return {
     originUrl: env.ORIGIN_URL?.trim() ? env.ORIGIN_URL.trim().replace(/\/+$/, '') : undefined,
     originTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000,
     defaultCacheControl: env.DEFAULT_CACHE_CONTROL?.trim() || 'public, max-age=86400',
     autoOrient: flag(env.AUTO_ORIENT, true),
     autoAvif: flag(env.AUTO_AVIF, false),
+    // 128 MiB is the isolate's limit; the rest is the bundle's compiled code and slack.
+    memoryBudgetBytes: (Number.isFinite(budget) && budget > 0 ? budget : 112) * 1024 * 1024,
   };
 }

@@ -11,15 +11,9 @@ export interface DecodeHint {
   region?: Rect;
 }
 
-/**
- * The power-of-two reduction (1, 2, 4, 8) that keeps at least four times the pixels the output
- * needs. The 1/4 and 1/8 IDCTs filter crudely (1/8 keeps only block averages); measured on the
- * fixture photo, a Lanczos residual under ~4 after them falls below SSIM 0.98 against a full
- * decode, at or above it stays over 0.98.
- */
+/** The largest power-of-two reduction (1, 2, 4, 8) that still gives at least `scale`. */
 export function reductionFor(scale: number): 1 | 2 | 4 | 8 {
-  for (const denominator of [8, 4, 2] as const)
-    if (1 / denominator >= 4 * scale) return denominator;
+  for (const denominator of [8, 4, 2] as const) if (1 / denominator >= scale) return denominator;
   return 1;
 }
 

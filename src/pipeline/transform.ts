@@ -37,7 +37,7 @@ export async function transformImage(
 ): Promise<{ rendered: RenderedImage; imagePlan: ImagePlan }> {
   const probe = probeImage(bytes);
   checkSourceLimits(probe);
-  const imagePlan = planImage(prepared.plan, probe, prepared.formatChoice, config);
+  const imagePlan = planImage(prepared.plan, probe, bytes.length, prepared.formatChoice, config);
   const rendered = await renderImage(bytes, probe, imagePlan, config);
   return { rendered, imagePlan };
 }

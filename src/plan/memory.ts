@@ -1,0 +1,55 @@
+import type { ImageProbe } from '../codecs/probe';
+import { reductionFor, wholeRegion, type DecodeHint } from '../codecs/reduced';
+import type { OutputFormat, Size } from '../image';
+import { LIMITS } from '../limits';
+
+const MIB = 1024 * 1024;
+
+/**
+ * Predicted peak memory (JS and wasm) of one request, from what the plan knows before decoding.
+ * Coefficients are measured with `npm run bench` (workerd peak RSS growth, wasm memory sizes):
+ * - the isolate with its first codec instances, one 16 MiB encoder included: ~20 MiB;
+ * - the source twice (JS bytes and the decoder's copy);
+ * - the decoded RGBA twice (decoder memory and its JS copy);
+ * - the resampler: ~6 bytes per input pixel opaque (its copy and output), ~28 premultiplied;
+ * - AVIF's encoder: another 16 MiB and ~32 bytes per output pixel.
+ */
+export function predictPeakBytes(input: {
+  probe: ImageProbe;
+  sourceBytes: number;
+  hint: DecodeHint;
+  sizes: Size[];
+  output: Size;
+  format: OutputFormat;
+}): number {
+  const { probe, sourceBytes, hint, sizes, output, format } = input;
+  const frames = Math.min(probe.frames, LIMITS.outputFrames);
+  const decoded = decodedPixels(probe, hint) * frames;
+  const largest = Math.max(0, ...sizes.map((size) => size.width * size.height * frames));
+  const outputPixels = output.width * output.height;
+  const resamplerPerPixel = probe.hasAlpha ? 28 : 6;
+  const encoder =
+    format === 'avif'
+      ? 16 * MIB + outputPixels * 32
+      : format === 'jpg' || format === 'webp'
+        ? outputPixels * 4
+        : outputPixels * 4 * frames * 2;
+  return (
+    20 * MIB +
+    2 * sourceBytes +
+    2 * 4 * decoded +
+    (sizes.length > 0 ? resamplerPerPixel * decoded : 0) +
+    2 * 4 * largest +
+    encoder
+  );
+}
+
+/** Pixels the decoder will produce for this hint (JPEG and still WebP reduce; others do not). */
+export function decodedPixels(probe: ImageProbe, hint: DecodeHint): number {
+  const full = { width: probe.width, height: probe.height };
+  const reduces = probe.format === 'jpg' || (probe.format === 'webp' && probe.frames === 1);
+  if (!reduces) return full.width * full.height;
+  const d = reductionFor(hint.scale);
+  const region = wholeRegion(hint.region, full);
+  return Math.ceil(region.width / d) * Math.ceil(region.height / d);
+}

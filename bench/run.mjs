@@ -268,7 +268,17 @@ for (const scenario of SCENARIOS) {
   }
   const result = { scenario, input, sharp: sharpResult, supported };
   if (supported) {
-    result.node = measureNode(input.path, scenario.command);
+    try {
+      result.node = measureNode(input.path, scenario.command);
+    } catch (error) {
+      // Refused by the service (e.g. its memory budget): reported, not fatal.
+      result.supported = false;
+      result.refused =
+        /BosError: ([^\n]*)/.exec(String(error.message))?.[1] ?? String(error.message);
+      log(`  refused: ${result.refused}`);
+    }
+  }
+  if (result.supported) {
     result.workerd = await measureWorkerd(scenario.id, input.extension, scenario.command);
     log(
       `  workerd warm ${ms(median(result.workerd.warm))}, cold ${ms(result.workerd.cold)}, ` +
@@ -305,7 +315,7 @@ const slope =
   points.reduce((s, p) => s + (p.mp - meanX) ** 2, 0);
 const intercept = meanY - slope * meanX;
 const fitted = slope > 0 ? (ISOLATE_MIB - intercept) / slope : 1;
-let candidate = Math.floor(Math.min(48, Math.max(0.5, fitted)) * 10) / 10;
+let candidate = Math.floor(Math.min(200, Math.max(0.5, fitted)) * 10) / 10;
 let largest;
 for (let attempt = 0; attempt < 4 && candidate > 0.5; attempt++) {
   const input = await sizedJpeg(candidate);
@@ -378,8 +388,9 @@ for (const r of results) {
   const inputText = `${r.input.width}×${r.input.height} ${r.input.format}, ${(r.input.bytes.length / 1e6).toFixed(1)} MB`;
   const sharpMedian = median(r.sharp.warm);
   if (!r.supported) {
+    const why = r.refused ? `refused: ${r.refused}` : 'not yet supported';
     lines.push(
-      `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | not yet supported | not yet supported | not yet supported | ${ms(sharpMedian)} | n/a |`,
+      `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | ${why} | | | ${ms(sharpMedian)} | n/a |`,
     );
     continue;
   }
@@ -397,7 +408,9 @@ lines.push('| # | Scenario | Peak growth | Within 128 MiB | Wasm memories |');
 lines.push('|---|---|---|---|---|');
 for (const r of results) {
   if (!r.supported) {
-    lines.push(`| ${r.scenario.id} | ${r.scenario.title} | not yet supported | | |`);
+    lines.push(
+      `| ${r.scenario.id} | ${r.scenario.title} | ${r.refused ? 'refused' : 'not yet supported'} | | |`,
+    );
     continue;
   }
   const wasm = Object.entries(r.node.wasm)

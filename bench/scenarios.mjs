@@ -88,6 +88,12 @@ export async function makeInputs() {
     '12mp': await save('12mp.jpg', raw(await photo(4000, 3000, 7)).jpeg({ quality: 90 }), 'jpeg'),
     '24mp': await save('24mp.jpg', raw(await photo(6000, 4000, 7)).jpeg({ quality: 90 }), 'jpeg'),
     '48mp': await save('48mp.jpg', raw(await photo(8000, 6000, 7)).jpeg({ quality: 90 }), 'jpeg'),
+    // The protocol's largest JPEG: 200 MP (and at most 20 MB, hence no grain and q 80).
+    '200mp': await save(
+      '200mp.jpg',
+      sharp(PHOTO).resize(16330, 12247, { fit: 'fill' }).jpeg({ quality: 80 }),
+      'jpeg',
+    ),
     '6mp': await save('6mp.jpg', sharp(PHOTO).jpeg({ quality: 90 }), 'jpeg'),
     alpha: await save(
       'alpha.png',
@@ -130,6 +136,13 @@ export const SCENARIOS = [
     input: '48mp',
     command: WEBP_400,
     sharp: (s) => s.resize(400, 400, { fit: 'inside' }).webp({ quality: 85 }).toBuffer(),
+  },
+  {
+    id: 's3c',
+    title: '200 MP JPEG → 1000 px WebP',
+    input: '200mp',
+    command: 'image/resize,m_lfit,w_1000,h_1000/format,f_webp',
+    sharp: (s) => s.resize(1000, 1000, { fit: 'inside' }).webp({ quality: 85 }).toBuffer(),
   },
   {
     id: 's4',

@@ -11,7 +11,7 @@ const MIB = 1024 * 1024;
  * - the isolate with its first codec instances, one 16 MiB encoder included: ~20 MiB;
  * - the source twice (JS bytes and the decoder's copy);
  * - the decoded RGBA twice (decoder memory and its JS copy);
- * - the resampler: ~6 bytes per input pixel opaque (its copy and output), ~28 premultiplied;
+ * - the resampler: ~6 bytes per input pixel (its copy and output), ~10 with alpha (premultiplied copy);
  * - AVIF's encoder: another 16 MiB and ~32 bytes per output pixel.
  */
 export function predictPeakBytes(input: {
@@ -27,7 +27,7 @@ export function predictPeakBytes(input: {
   const decoded = decodedPixels(probe, hint) * frames;
   const largest = Math.max(0, ...sizes.map((size) => size.width * size.height * frames));
   const outputPixels = output.width * output.height;
-  const resamplerPerPixel = probe.hasAlpha ? 28 : 6;
+  const resamplerPerPixel = probe.hasAlpha ? 10 : 6;
   const encoder =
     format === 'avif'
       ? 16 * MIB + outputPixels * 32

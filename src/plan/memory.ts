@@ -10,7 +10,8 @@ const MIB = 1024 * 1024;
  * Coefficients are measured with `npm run bench` (workerd peak RSS growth, wasm memory sizes):
  * - the isolate with its first codec instances, one 16 MiB encoder included: ~20 MiB;
  * - the source twice (JS bytes and the decoder's copy);
- * - the decoded RGBA twice (decoder memory and its JS copy);
+ * - the decoded RGBA twice (decoder memory and its JS copy); decoders that cannot reduce (PNG,
+ *   AVIF, HEIC) hold the source and two rows-and-output buffers more in their own memory;
  * - the resampler: ~6 bytes per input pixel (its copy and output), ~10 with alpha (premultiplied copy);
  * - AVIF's encoder: another 16 MiB and ~32 bytes per output pixel.
  */
@@ -27,6 +28,9 @@ export function predictPeakBytes(input: {
   const decoded = decodedPixels(probe, hint) * frames;
   const largest = Math.max(0, ...sizes.map((size) => size.width * size.height * frames));
   const outputPixels = output.width * output.height;
+  const reduces = probe.format === 'jpg' || (probe.format === 'webp' && probe.frames === 1);
+  const wasmDecoder =
+    reduces || probe.format === 'gif' || probe.format === 'bmp' ? 0 : sourceBytes + 2 * 4 * decoded;
   const resamplerPerPixel = probe.hasAlpha ? 10 : 6;
   const encoder =
     format === 'avif'
@@ -38,6 +42,7 @@ export function predictPeakBytes(input: {
     20 * MIB +
     2 * sourceBytes +
     2 * 4 * decoded +
+    wasmDecoder +
     (sizes.length > 0 ? resamplerPerPixel * decoded : 0) +
     2 * 4 * largest +
     encoder

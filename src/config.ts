@@ -34,7 +34,7 @@ export function readConfig(env: Omit<Env, 'BUCKET'>): Config {
     defaultCacheControl: env.DEFAULT_CACHE_CONTROL?.trim() || 'public, max-age=86400',
     autoOrient: flag(env.AUTO_ORIENT, true),
     autoAvif: flag(env.AUTO_AVIF, false),
-    // 128 MiB is the isolate's limit; the rest is the bundle's compiled code and slack.
-    memoryBudgetBytes: (Number.isFinite(budget) && budget > 0 ? budget : 112) * 1024 * 1024,
+    // The isolate's limit: the prediction is calibrated on measured peaks, isolate baseline included.
+    memoryBudgetBytes: (Number.isFinite(budget) && budget > 0 ? budget : 128) * 1024 * 1024,
   };
 }

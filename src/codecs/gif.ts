@@ -49,8 +49,13 @@ export function encodeGif(image: RasterImage): Uint8Array {
   const encoder = GIFEncoder();
   const format = image.hasAlpha ? 'rgba4444' : 'rgb565';
   for (const frame of image.frames) {
-    const palette = quantize(frame.data, 256, { format, oneBitAlpha: 127 });
-    const index = applyPalette(frame.data, palette, format);
+    // gifenc reads `data.buffer` from its start: give it a buffer of its own.
+    const data =
+      frame.data.byteOffset === 0 && frame.data.byteLength === frame.data.buffer.byteLength
+        ? frame.data
+        : frame.data.slice();
+    const palette = quantize(data, 256, { format, oneBitAlpha: 127 });
+    const index = applyPalette(data, palette, format);
     const transparentIndex = image.hasAlpha ? palette.findIndex((colour) => colour[3] === 0) : -1;
     encoder.writeFrame(index, image.width, image.height, {
       palette,

@@ -3,6 +3,13 @@ import type { RasterImage, Size } from '../image';
 import { coversAll, reductionFor, wholeRegion, type DecodeHint } from './reduced';
 import { jpegDecoder } from './wasm-codecs';
 
+const pending: Array<() => void> = [];
+
+/** Frees the pixel buffers decoded for the request that is ending. */
+export function freeDecodedPixels(): void {
+  for (const free of pending.splice(0)) free();
+}
+
 /** Result codes of wasm/jpeg/decoder.c. */
 const JPEG_ERROR_MEMORY = 3;
 
@@ -50,9 +57,11 @@ export async function decodeJpeg(
   }
   const width = module._jpeg_result_width();
   const height = module._jpeg_result_height();
-  // Copied out so the codec's memory can be reused (or released) by the next request.
-  const data = module.HEAPU8.slice(output, output + width * height * 4);
-  module._jpeg_free(output);
+  // Not copied out: the pixels stay in the decoder's memory (a copy would cost another 4 bytes a
+  // pixel at the request's peak) until `freeDecodedPixels` runs when the request ends. Nothing
+  // else calls this decoder within a request, so its memory cannot grow and detach the view.
+  const data = module.HEAPU8.subarray(output, output + width * height * 4);
+  pending.push(() => module._jpeg_free(output));
   const image: RasterImage = { width, height, hasAlpha: false, frames: [{ data, delayMs: 0 }] };
   if (denominator === 1 && coversAll(region, full)) return image;
   return {

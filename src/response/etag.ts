@@ -2,6 +2,12 @@ const hex = (buffer: ArrayBuffer) =>
   [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
+ * Bumped whenever the same command on the same source would produce different bytes (a codec or
+ * resampling change), so a deploy never revalidates old bytes as current.
+ */
+const RENDERER_VERSION = '2';
+
+/**
  * The processed response's strong validator, known before any decoding: it changes when the
  * original (its ETag), the canonical command or the chosen output format changes (§2.1).
  */
@@ -10,7 +16,7 @@ export async function deriveEtag(
   canonical: string,
   formatToken: string,
 ): Promise<string> {
-  const text = `${sourceEtag}\n${canonical}\n${formatToken}`;
+  const text = `${RENDERER_VERSION}\n${sourceEtag}\n${canonical}\n${formatToken}`;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return `"${hex(digest).slice(0, 32)}"`;
 }

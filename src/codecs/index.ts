@@ -38,6 +38,8 @@ export async function decodeImage(
   bytes: Uint8Array,
   probe: ImageProbe,
   hint: DecodeHint,
+  /** Where a decoder that lends its memory leaves what must run when the request ends. */
+  cleanup?: Array<() => void>,
 ): Promise<RasterImage> {
   let pixels: DecodedPixels | null;
   try {
@@ -46,7 +48,7 @@ export async function decodeImage(
     if (probe.format === 'bmp') return checked(decodeBmp(bytes), probe);
     if (probe.format === 'heic') return checked(await decodeHeic(bytes), probe);
     const full = { width: probe.width, height: probe.height };
-    if (probe.format === 'jpg') return await decodeJpeg(bytes, full, hint);
+    if (probe.format === 'jpg') return await decodeJpeg(bytes, full, hint, cleanup);
     if (probe.format === 'webp') {
       return await decodeWebp(bytes, full, probe.frames, hint, LIMITS.outputFrames);
     }

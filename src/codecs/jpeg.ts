@@ -3,11 +3,19 @@ import type { RasterImage, Size } from '../image';
 import { coversAll, reductionFor, wholeRegion, type DecodeHint } from './reduced';
 import { jpegDecoder } from './wasm-codecs';
 
-const pending: Array<() => void> = [];
+/**
+ * Requests in one isolate run concurrently. A request whose pixels still live in the decoder's
+ * memory holds this lease: another decode could grow that memory (detaching the view) or reuse
+ * the freed buffer. The next JPEG decode waits for the lease; the CPU is single-threaded anyway.
+ */
+let lease: Promise<void> = Promise.resolve();
 
-/** Frees the pixel buffers decoded for the request that is ending. */
-export function freeDecodedPixels(): void {
-  for (const free of pending.splice(0)) free();
+async function acquireLease(): Promise<() => void> {
+  const previous = lease;
+  let release = () => {};
+  lease = new Promise<void>((resolve) => (release = resolve));
+  await previous;
+  return release;
 }
 
 /** Result codes of wasm/jpeg/decoder.c. */
@@ -22,6 +30,23 @@ export async function decodeJpeg(
   bytes: Uint8Array,
   full: Size,
   hint: DecodeHint,
+  cleanup?: Array<() => void>,
+): Promise<RasterImage> {
+  const releaseLease = await acquireLease();
+  try {
+    return await decodeLeased(bytes, full, hint, releaseLease, cleanup);
+  } catch (error) {
+    releaseLease();
+    throw error;
+  }
+}
+
+async function decodeLeased(
+  bytes: Uint8Array,
+  full: Size,
+  hint: DecodeHint,
+  releaseLease: () => void,
+  cleanup: Array<() => void> | undefined,
 ): Promise<RasterImage> {
   const module = await jpegDecoder();
   const denominator = reductionFor(hint.scale);
@@ -57,11 +82,21 @@ export async function decodeJpeg(
   }
   const width = module._jpeg_result_width();
   const height = module._jpeg_result_height();
-  // Not copied out: the pixels stay in the decoder's memory (a copy would cost another 4 bytes a
-  // pixel at the request's peak) until `freeDecodedPixels` runs when the request ends. Nothing
-  // else calls this decoder within a request, so its memory cannot grow and detach the view.
-  const data = module.HEAPU8.subarray(output, output + width * height * 4);
-  pending.push(() => module._jpeg_free(output));
+  // With a cleanup list (the pipeline's), the pixels stay in the decoder's memory until the
+  // request ends (a copy would cost another 4 bytes a pixel at the request's peak); the lease
+  // keeps other requests from decoding meanwhile. Without one, they are copied out at once.
+  let data: Uint8Array;
+  if (cleanup) {
+    data = module.HEAPU8.subarray(output, output + width * height * 4);
+    cleanup.push(() => {
+      module._jpeg_free(output);
+      releaseLease();
+    });
+  } else {
+    data = module.HEAPU8.slice(output, output + width * height * 4);
+    module._jpeg_free(output);
+    releaseLease();
+  }
   const image: RasterImage = { width, height, hasAlpha: false, frames: [{ data, delayMs: 0 }] };
   if (denominator === 1 && coversAll(region, full)) return image;
   return {

@@ -1,5 +1,4 @@
 import { decodeImage, encodeImage } from '../codecs';
-import { freeDecodedPixels } from '../codecs/jpeg';
 import type { ImageProbe } from '../codecs/probe';
 import type { Config } from '../config';
 import { BosError } from '../errors';
@@ -28,10 +27,11 @@ export async function renderImage(
   plan: ImagePlan,
   config: Config,
 ): Promise<RenderedImage> {
+  const cleanup: Array<() => void> = [];
   try {
-    return await run(bytes, probe, plan, config);
+    return await run(bytes, probe, plan, config, cleanup);
   } finally {
-    freeDecodedPixels();
+    for (const release of cleanup) release();
     releaseLargeMemories(RETAINED_WASM_BYTES);
   }
 }
@@ -47,8 +47,9 @@ async function run(
   probe: ImageProbe,
   plan: ImagePlan,
   config: Config,
+  cleanup: Array<() => void>,
 ): Promise<RenderedImage> {
-  let image: RasterImage = await decodeImage(bytes, probe, plan.decodeHint);
+  let image: RasterImage = await decodeImage(bytes, probe, plan.decodeHint, cleanup);
   image = applyOrientation(image, plan.orientation);
   const context = { config, outputFormat: plan.encode.format };
   for (const [index, action] of plan.actions.entries()) {

@@ -208,6 +208,35 @@ describe('reduced decoding (DCT scaling and regions) stays equal to sharp (SSIM 
   });
 });
 
+describe('concurrent requests in one isolate', () => {
+  it('give the same bytes as the same requests one at a time', async () => {
+    const paths = [
+      ['street.jpg', 'image/resize,w_400/format,f_png'],
+      ['flowers.jpeg', 'image/resize,w_300/format,f_png'],
+      ['street.jpg', 'image/resize,m_fill,w_200,h_200/format,f_png'],
+      ['Landscape_6.jpg', 'image/resize,w_120/format,f_png'],
+      ['s600x400.jpg', 'image/resize,p_50/format,f_avif'],
+      ['with-alpha.png', 'image/resize,w_100'],
+    ];
+    // Distinct keys per round so the Cache API cannot answer the second round.
+    for (const [key] of paths) {
+      const original = (await worker.get(`/${key}`)).body;
+      await worker.put(`round1-${key}`, original);
+      await worker.put(`round2-${key}`, original);
+    }
+    const sequential = [];
+    for (const [key, command] of paths)
+      sequential.push((await process(`round1-${key}`, command!)).body);
+    const concurrent = await Promise.all(
+      paths.map(([key, command]) => process(`round2-${key}`, command!)),
+    );
+    concurrent.forEach((response, i) => {
+      expect(response.status).toBe(200);
+      expect(response.body.equals(sequential[i]!)).toBe(true);
+    });
+  });
+});
+
 describe('format, quality, interlace', () => {
   it.each([
     ['image/format,f_png', 'png'],

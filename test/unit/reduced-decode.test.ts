@@ -143,3 +143,25 @@ describe('choice of reduction', () => {
     ]);
   });
 });
+
+describe('JPEG pixels lent from the decoder', () => {
+  it('a second decode waits until the first request gives its pixels back', async () => {
+    const { decodeJpeg } = await import('../../src/codecs/jpeg');
+    const photo = fixture('photo/flowers.jpeg');
+    const full = { width: 1920, height: 1080 };
+    const cleanupA: Array<() => void> = [];
+    const a = await decodeJpeg(photo, full, { scale: 1 }, cleanupA);
+    const before = Buffer.from(a.frames[0]!.data);
+    let bDone = false;
+    const b = decodeJpeg(photo, full, { scale: 0.5 }, []).then((image) => {
+      bDone = true;
+      return image;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(bDone).toBe(false);
+    // A's pixels are intact while it holds them.
+    expect(Buffer.from(a.frames[0]!.data).equals(before)).toBe(true);
+    for (const release of cleanupA) release();
+    expect((await b).width).toBe(960);
+  });
+});

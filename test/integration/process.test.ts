@@ -224,7 +224,7 @@ describe('concurrent requests in one isolate', () => {
       await worker.put(`round1-${key}`, original);
       await worker.put(`round2-${key}`, original);
     }
-    const sequential = [];
+    const sequential: Buffer[] = [];
     for (const [key, command] of paths)
       sequential.push((await process(`round1-${key}`, command!)).body);
     const concurrent = await Promise.all(

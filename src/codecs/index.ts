@@ -33,7 +33,10 @@ const asBytes = (pixels: DecodedPixels): Uint8Array =>
     ? pixels.data
     : new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength);
 
-/** Decodes the first frame to RGBA; any codec failure is the client's file, never a 500. */
+/**
+ * Decodes to RGBA (every frame of an animation, up to the frame limit; a reduced view where the
+ * hint allows). Any codec failure is the client's file: a 400, never a 500.
+ */
 export async function decodeImage(
   bytes: Uint8Array,
   probe: ImageProbe,

@@ -69,17 +69,18 @@ export async function decodeImage(
     if (error instanceof BosError) throw error;
     throw new BosError('UnsupportedImageFormat', 'The image could not be decoded.');
   }
-  if (!pixels || pixels.width !== probe.width || pixels.height !== probe.height) {
-    throw new BosError('UnsupportedImageFormat', 'The image could not be decoded.');
-  }
+  if (!pixels) throw new BosError('UnsupportedImageFormat', 'The image could not be decoded.');
   const data = asBytes(pixels);
-  return {
-    width: pixels.width,
-    height: pixels.height,
-    // Trust the header's claim only when pixels confirm it, so opaque files stay opaque.
-    hasAlpha: probe.hasAlpha && anyTransparent(data),
-    frames: [{ data, delayMs: 0 }],
-  };
+  return checked(
+    {
+      width: pixels.width,
+      height: pixels.height,
+      // Trust the header's claim only when pixels confirm it, so opaque files stay opaque.
+      hasAlpha: probe.hasAlpha && anyTransparent(data),
+      frames: [{ data, delayMs: 0 }],
+    },
+    probe,
+  );
 }
 
 /** The decoder must agree with the header the limits were checked against. */

@@ -1,4 +1,4 @@
-import type { Rect, Size } from '../image';
+import type { ImageFormat, Rect, Size } from '../image';
 
 /**
  * What the planner asks of a decoder, in stored (not yet oriented) full-size pixels. Decoders
@@ -29,3 +29,7 @@ export function wholeRegion(region: Rect | undefined, full: Size): Rect {
 
 export const coversAll = (rect: Rect, full: Size) =>
   rect.x === 0 && rect.y === 0 && rect.width === full.width && rect.height === full.height;
+
+/** Decoders that honour a hint's scale and region: JPEG, and WebP stills. */
+export const decodesReduced = (source: { format: ImageFormat; frames: number }): boolean =>
+  source.format === 'jpg' || (source.format === 'webp' && source.frames === 1);

@@ -1,5 +1,5 @@
 import type { ImageProbe } from '../codecs/probe';
-import { reductionFor, wholeRegion, type DecodeHint } from '../codecs/reduced';
+import { decodesReduced, reductionFor, wholeRegion, type DecodeHint } from '../codecs/reduced';
 import type { OutputFormat, Size } from '../image';
 import { LIMITS } from '../limits';
 
@@ -29,9 +29,8 @@ export function predictPeakBytes(input: {
   const decoded = decodedPixels(probe, hint) * frames;
   const largest = Math.max(0, ...sizes.map((size) => size.width * size.height * frames));
   const outputPixels = output.width * output.height;
-  const reduces = probe.format === 'jpg' || (probe.format === 'webp' && probe.frames === 1);
-  const wasmDecoder =
-    reduces || probe.format === 'gif' || probe.format === 'bmp' ? 0 : sourceBytes + 3 * 4 * decoded;
+  const inOwnMemory = decodesReduced(probe) || probe.format === 'gif' || probe.format === 'bmp';
+  const wasmDecoder = inOwnMemory ? 0 : sourceBytes + 3 * 4 * decoded;
   const resamplerPerPixel = 6;
   const encoder =
     format === 'avif'
@@ -53,8 +52,7 @@ export function predictPeakBytes(input: {
 /** Pixels the decoder will produce for this hint (JPEG and still WebP reduce; others do not). */
 export function decodedPixels(probe: ImageProbe, hint: DecodeHint): number {
   const full = { width: probe.width, height: probe.height };
-  const reduces = probe.format === 'jpg' || (probe.format === 'webp' && probe.frames === 1);
-  if (!reduces) return full.width * full.height;
+  if (!decodesReduced(probe)) return full.width * full.height;
   const d = reductionFor(hint.scale);
   const region = wholeRegion(hint.region, full);
   return Math.ceil(region.width / d) * Math.ceil(region.height / d);

@@ -97,7 +97,7 @@ async function applyGeometry(
       // geometry. Crop-first is only for extreme aspect ratios whose mfit image would be huge.
       const { scaled, offset, size } = geometry;
       if (scaled.width * scaled.height <= 4 * size.width * size.height + 4_000_000) {
-        const mfit = await resample(pixelsOnly(image), scaled);
+        const mfit = resample(pixelsOnly(image), scaled);
         const box = { ...offset, ...size };
         return mapFrames(mfit, size, (data) => cropPixels(data, mfit, box));
       }
@@ -107,7 +107,7 @@ async function applyGeometry(
     }
     case 'pad': {
       const whole = pixelsOnly(image);
-      const content = await resample(whole, geometry.content);
+      const content = resample(whole, geometry.content);
       const { size, offset } = geometry;
       const background =
         args?.radius !== undefined && args.sigma !== undefined

@@ -13,7 +13,8 @@ const MIB = 1024 * 1024;
  * - the decoded RGBA twice (decoder memory and its JS copy); decoders that cannot reduce (PNG,
  *   AVIF, HEIC) hold the source and three frame-sized buffers more in their own memory
  *   (measured on the bench's 3 MP PNG: 133 MiB in all);
- * - the resampler: ~6 bytes per input pixel (its copy and output);
+ * - the resampler: the source is streamed in by rows, so only its horizontally resampled rows
+ *   (output width × decoded height) and its output stay in its memory;
  * - AVIF's encoder: another 16 MiB and ~32 bytes per output pixel.
  */
 export function predictPeakBytes(input: {
@@ -26,12 +27,14 @@ export function predictPeakBytes(input: {
 }): number {
   const { probe, sourceBytes, hint, sizes, output, format } = input;
   const frames = Math.min(probe.frames, LIMITS.outputFrames);
-  const decoded = decodedPixels(probe, hint) * frames;
+  const decodedSize = decodedDimensions(probe, hint);
+  const decoded = decodedSize.width * decodedSize.height * frames;
   const largest = Math.max(0, ...sizes.map((size) => size.width * size.height * frames));
   const outputPixels = output.width * output.height;
   const inOwnMemory = decodesReduced(probe) || probe.format === 'gif' || probe.format === 'bmp';
   const wasmDecoder = inOwnMemory ? 0 : sourceBytes + 3 * 4 * decoded;
-  const resamplerPerPixel = 6;
+  const widest = Math.max(0, ...sizes.map((size) => size.width));
+  const resampler = sizes.length > 0 ? 4 * widest * decodedSize.height + 4 * largest : 0;
   const encoder =
     format === 'avif'
       ? 16 * MIB + outputPixels * 32
@@ -43,17 +46,17 @@ export function predictPeakBytes(input: {
     2 * sourceBytes +
     2 * 4 * decoded +
     wasmDecoder +
-    (sizes.length > 0 ? resamplerPerPixel * decoded : 0) +
+    resampler +
     2 * 4 * largest +
     encoder
   );
 }
 
-/** Pixels the decoder will produce for this hint (JPEG and still WebP reduce; others do not). */
-export function decodedPixels(probe: ImageProbe, hint: DecodeHint): number {
+/** What the decoder will produce for this hint (JPEG and still WebP reduce; others do not). */
+export function decodedDimensions(probe: ImageProbe, hint: DecodeHint): Size {
   const full = { width: probe.width, height: probe.height };
-  if (!decodesReduced(probe)) return full.width * full.height;
+  if (!decodesReduced(probe)) return full;
   const d = reductionFor(hint.scale);
   const region = wholeRegion(hint.region, full);
-  return Math.ceil(region.width / d) * Math.ceil(region.height / d);
+  return { width: Math.ceil(region.width / d), height: Math.ceil(region.height / d) };
 }

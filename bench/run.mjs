@@ -391,7 +391,7 @@ lines.push(
     )
       .map(([name, source]) => `${name} ${source.version}`)
       .join(', ')}, ` +
-    `@jsquash/jpeg ${version('@jsquash/jpeg')}, webp ${version('@jsquash/webp')}, avif ${version('@jsquash/avif')}, png ${version('@jsquash/png')}, resize ${version('@jsquash/resize')}.`,
+    `@jsquash/jpeg ${version('@jsquash/jpeg')}, webp ${version('@jsquash/webp')}, avif ${version('@jsquash/avif')}, png ${version('@jsquash/png')}; our resampler (wasm/resample).`,
   '',
 );
 lines.push(

@@ -1,5 +1,6 @@
 import { readConfig, type Env } from './config';
-import { BosError, messages } from './errors';
+import { BosError } from './errors';
+import { serveInfo } from './pipeline/info';
 import { serveProcessed } from './pipeline/process';
 import { readObjectKey, readProcessRequest } from './request/query';
 import { errorResponse } from './response/error';
@@ -40,7 +41,7 @@ async function route(request: Request, env: Env, execution: ExecutionContext): P
     case 'plain':
       return servePlain(request, env.BUCKET, key, config);
     case 'info':
-      throw new BosError('NotImplemented', messages.notImplemented('?exif'));
+      return serveInfo(request, env.BUCKET, key, config);
     case 'command':
       return serveProcessed(wanted.value, {
         request,

@@ -1,6 +1,6 @@
 import { BosError } from '../errors';
 import type { ImageFormat } from '../image';
-import { readExifSegmentOrientation, readTiffOrientation } from './exif';
+import { readTiffOrientation, tiffOfExif } from './exif';
 import { estimateJpegQuality, ZIGZAG } from './jpeg-quality';
 
 /** What the header says, read without decoding a pixel (PROTOCOL.md §1.6 step 6). */
@@ -11,10 +11,18 @@ export interface ImageProbe {
   frames: number;
   /** EXIF Orientation 1–8 when the file carries one. */
   orientation: number | undefined;
+  /** The EXIF block's TIFF structure, when the file carries one (for `info`). */
+  exif?: Uint8Array;
   /** libjpeg quality estimated from the quantisation tables (JPEG only). */
   jpegQuality: number | undefined;
   hasAlpha: boolean;
 }
+
+/** The probe's EXIF fields: the block and the Orientation read from it. */
+const withExif = (exif: Uint8Array | undefined) => ({
+  orientation: exif ? readTiffOrientation(exif) : undefined,
+  ...(exif ? { exif } : {}),
+});
 
 const unsupported = (why: string) => new BosError('UnsupportedImageFormat', why);
 const truncated = () => unsupported('The image data is truncated or corrupt.');
@@ -79,7 +87,7 @@ function probeJpeg(bytes: Uint8Array): ImageProbe {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let width = 0;
   let height = 0;
-  let orientation: number | undefined;
+  let exif: Uint8Array | undefined;
   const tables = new Map<number, number[]>();
   let pos = 2;
   let sawScan = false;
@@ -118,8 +126,8 @@ function probeJpeg(bytes: Uint8Array): ImageProbe {
         tables.set(info & 0x0f, table);
         at += 1 + (wide ? 128 : 64);
       }
-    } else if (marker === 0xe1 && orientation === undefined) {
-      orientation = readExifSegmentOrientation(bytes.subarray(body, end));
+    } else if (marker === 0xe1 && exif === undefined) {
+      exif = tiffOfExif(bytes.subarray(body, end));
     } else if (marker === 0xda) {
       sawScan = true;
     }
@@ -131,7 +139,7 @@ function probeJpeg(bytes: Uint8Array): ImageProbe {
     width,
     height,
     frames: 1,
-    orientation,
+    ...withExif(exif),
     jpegQuality: estimateJpegQuality(tables),
     hasAlpha: false,
   };
@@ -145,7 +153,7 @@ function probePng(bytes: Uint8Array): ImageProbe {
   const colourType = bytes[25] as number;
   let hasAlpha = colourType === 4 || colourType === 6;
   let frames = 1;
-  let orientation: number | undefined;
+  let exif: Uint8Array | undefined;
   let pos = 8;
   let ended = false;
   while (pos + 8 <= bytes.length) {
@@ -155,8 +163,7 @@ function probePng(bytes: Uint8Array): ImageProbe {
     if (body + length + 4 > bytes.length) throw truncated();
     if (type === 'tRNS') hasAlpha = true;
     else if (type === 'acTL') frames = Math.max(1, view.getUint32(body));
-    else if (type === 'eXIf')
-      orientation = readTiffOrientation(bytes.subarray(body, body + length));
+    else if (type === 'eXIf') exif = tiffOfExif(bytes.subarray(body, body + length));
     else if (type === 'IEND') {
       ended = true;
       break;
@@ -169,7 +176,7 @@ function probePng(bytes: Uint8Array): ImageProbe {
     width,
     height,
     frames: Math.max(1, frames),
-    orientation,
+    ...withExif(exif),
     jpegQuality: undefined,
     hasAlpha,
   };
@@ -183,7 +190,7 @@ function probeWebp(bytes: Uint8Array): ImageProbe {
   let height = 0;
   let hasAlpha = false;
   let frames = 0;
-  let orientation: number | undefined;
+  let exif: Uint8Array | undefined;
   let pos = 12;
   while (pos + 8 <= riffEnd) {
     const type = ascii(bytes, pos, 4);
@@ -205,8 +212,7 @@ function probeWebp(bytes: Uint8Array): ImageProbe {
     } else if (type === 'ANMF') {
       frames++;
     } else if (type === 'EXIF') {
-      const exif = bytes.subarray(body, body + length);
-      orientation = readExifSegmentOrientation(exif) ?? readTiffOrientation(exif);
+      exif = tiffOfExif(bytes.subarray(body, body + length));
     }
     pos = body + length + (length & 1);
   }
@@ -216,7 +222,7 @@ function probeWebp(bytes: Uint8Array): ImageProbe {
     width,
     height,
     frames: Math.max(1, frames),
-    orientation,
+    ...withExif(exif),
     jpegQuality: undefined,
     hasAlpha,
   };

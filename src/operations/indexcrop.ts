@@ -1,12 +1,30 @@
 import { BosError, missingParameter } from '../errors';
+import { logicalSize, type Rect, type Size } from '../image';
 import { defineAction } from './define';
-import { int } from './params';
+import { int, type Args } from './params';
+import { cutRect } from './view';
 
-// Executed by the geometry issue; until then valid requests answer 501 NotImplemented.
+const params = { x: int(1, 9999), y: int(1, 9999), i: int(0, 65536, 0) } as const;
+
+/**
+ * PROTOCOL.md §3.3: tiles of width x side by side (or height y stacked), the tile size clamped
+ * to the image; tile i, the last one holding the remainder; an index past the end keeps the input.
+ */
+export function tileRect(input: Size, args: Args<typeof params>): Rect {
+  const whole = { x: 0, y: 0, width: input.width, height: input.height };
+  const across = args.x !== undefined;
+  const side = across ? input.width : input.height;
+  const tile = Math.min((across ? args.x : args.y) ?? side, side);
+  if (args.i >= Math.ceil(side / tile)) return whole;
+  const start = args.i * tile;
+  const length = Math.min(start + tile, side) - start;
+  return across ? { ...whole, x: start, width: length } : { ...whole, y: start, height: length };
+}
+
 export const indexcrop = defineAction({
   name: 'indexcrop',
   stage: 'pixels',
-  params: { x: int(1, 9999), y: int(1, 9999), i: int(0, 65536, 0) },
+  params,
   check(args) {
     if (args.x === undefined && args.y === undefined) {
       throw missingParameter('x', 'indexcrop');
@@ -15,4 +33,10 @@ export const indexcrop = defineAction({
       throw new BosError('InvalidArgument', 'parameters x and y of action indexcrop are exclusive');
     }
   },
+  outputSize: (input, args) => {
+    const rect = tileRect(input, args);
+    return { width: rect.width, height: rect.height };
+  },
+  sourceNeeds: (input, args) => ({ scale: 1, region: tileRect(input, args) }),
+  apply: async (image, args) => cutRect(image, tileRect(logicalSize(image), args)),
 });

@@ -1,6 +1,6 @@
 import { defineAction } from './define';
 
-// Answered by the metadata issue; until then `image/info` and `?exif` answer 501 NotImplemented.
+/** `image/info`: answered with the JSON document of src/pipeline/info.ts; must stand alone. */
 export const info = defineAction({
   name: 'info',
   stage: 'info',

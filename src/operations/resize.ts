@@ -1,10 +1,9 @@
 import { missingParameter } from '../errors';
-import { logicalSize, mapFrames, type RasterImage, type Rect, type Size } from '../image';
+import { logicalSize, mapFrames, type RasterImage, type Size } from '../image';
 import { cropPixels, drawOver, solidPixels } from '../kernels/canvas';
 import { gaussianBlurRgba } from '../kernels/gaussian';
 import { resample } from '../kernels/resample';
 import {
-  clampRect,
   resizeGeometry,
   resultSize,
   type ResizeArgs,
@@ -12,6 +11,7 @@ import {
   type ResizeMode,
 } from '../plan/geometry';
 import { defineAction } from './define';
+import { inPixels, pixelsOnly } from './view';
 import { color, int, oneOf, type Args } from './params';
 import type { SourceNeeds } from './types';
 
@@ -51,34 +51,6 @@ async function blurredCover(
   });
   const filled = await applyGeometry(image, cover);
   return mapFrames(filled, size, (data) => gaussianBlurRgba(data, size, radius, sigma));
-}
-
-/** The image as plain pixels, forgetting that it may be a reduced view of the source. */
-function pixelsOnly(image: RasterImage): RasterImage {
-  if (!image.view) return image;
-  const plain = { ...image };
-  delete plain.view;
-  return plain;
-}
-
-/**
- * `source` (a rectangle of the full picture) in the pixels of `image`, which may be a decoder's
- * reduced view: scaled and/or covering only part of the picture.
- */
-function inPixels(image: RasterImage, source: Rect): Rect {
-  const view = image.view;
-  if (!view) return source;
-  const sx = image.width / view.rect.width;
-  const sy = image.height / view.rect.height;
-  return clampRect(
-    {
-      x: Math.round((source.x - view.rect.x) * sx),
-      y: Math.round((source.y - view.rect.y) * sy),
-      width: Math.max(1, Math.round(source.width * sx)),
-      height: Math.max(1, Math.round(source.height * sy)),
-    },
-    image,
-  );
 }
 
 async function applyGeometry(

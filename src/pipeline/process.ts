@@ -5,6 +5,7 @@ import { formatChoiceToken, varies } from '../request/negotiate';
 import { deriveEtag, etagMatches } from '../response/etag';
 import { imageResponse, validatorHeaders } from '../response/image';
 import { openSource } from '../source';
+import { serveInfo } from './info';
 import { prepareCommand, transformImage } from './transform';
 
 export interface ProcessContext {
@@ -23,6 +24,7 @@ export async function serveProcessed(command: string, context: ProcessContext): 
   const { request, bucket, key, config, execution } = context;
   const prepared = prepareCommand(command, request.headers.get('accept'), config);
   const { plan, formatChoice } = prepared;
+  if (plan.info) return serveInfo(request, bucket, key, config);
 
   const source = await openSource(bucket, key, config);
   const etag = await deriveEtag(source.etag, plan.canonical, formatChoiceToken(formatChoice));

@@ -49,7 +49,6 @@ export function bindCommand(actions: RawAction[]): CommandPlan {
 
 /** Valid but not executed yet: answered 501 before any storage access, so the gap is visible. */
 export function assertImplemented(plan: CommandPlan): void {
-  if (plan.info) throw new BosError('NotImplemented', messages.notImplemented('action info'));
   for (const action of plan.pixelActions) {
     if (!action.implemented) {
       throw new BosError('NotImplemented', messages.notImplemented(`action ${action.name}`));

@@ -1,6 +1,7 @@
 import { BosError } from '../errors';
 import type { ImageFormat } from '../image';
 import { readTiffOrientation, tiffOfExif } from './exif';
+import type { EmbeddedProfile } from './icc';
 import { estimateJpegQuality, ZIGZAG } from './jpeg-quality';
 
 /** What the header says, read without decoding a pixel (PROTOCOL.md §1.6 step 6). */
@@ -13,6 +14,8 @@ export interface ImageProbe {
   orientation: number | undefined;
   /** The EXIF block's TIFF structure, when the file carries one (for `info`). */
   exif?: Uint8Array;
+  /** The embedded ICC profile, when there is one (pixels are converted to sRGB after decoding). */
+  icc?: EmbeddedProfile;
   /** libjpeg quality estimated from the quantisation tables (JPEG only). */
   jpegQuality: number | undefined;
   hasAlpha: boolean;
@@ -23,6 +26,22 @@ const withExif = (exif: Uint8Array | undefined) => ({
   orientation: exif ? readTiffOrientation(exif) : undefined,
   ...(exif ? { exif } : {}),
 });
+
+const withIcc = (data: Uint8Array | undefined, deflated: boolean) =>
+  data && data.length > 0 ? { icc: { data, deflated } } : {};
+
+/** JPEG's numbered ICC chunks in order, or undefined when there are none. */
+function joinChunks(chunks: Map<number, Uint8Array>): Uint8Array | undefined {
+  if (chunks.size === 0) return undefined;
+  const ordered = [...chunks].sort(([a], [b]) => a - b).map(([, chunk]) => chunk);
+  const joined = new Uint8Array(ordered.reduce((sum, chunk) => sum + chunk.length, 0));
+  let at = 0;
+  for (const chunk of ordered) {
+    joined.set(chunk, at);
+    at += chunk.length;
+  }
+  return joined;
+}
 
 const unsupported = (why: string) => new BosError('UnsupportedImageFormat', why);
 const truncated = () => unsupported('The image data is truncated or corrupt.');
@@ -88,6 +107,7 @@ function probeJpeg(bytes: Uint8Array): ImageProbe {
   let width = 0;
   let height = 0;
   let exif: Uint8Array | undefined;
+  const iccChunks = new Map<number, Uint8Array>();
   const tables = new Map<number, number[]>();
   let pos = 2;
   let sawScan = false;
@@ -128,6 +148,9 @@ function probeJpeg(bytes: Uint8Array): ImageProbe {
       }
     } else if (marker === 0xe1 && exif === undefined) {
       exif = tiffOfExif(bytes.subarray(body, end));
+    } else if (marker === 0xe2 && ascii(bytes, body, 12) === 'ICC_PROFILE\0') {
+      // Profiles over 64 KiB span several APP2 segments, numbered from 1.
+      iccChunks.set(bytes[body + 12] as number, bytes.subarray(body + 14, end));
     } else if (marker === 0xda) {
       sawScan = true;
     }
@@ -140,6 +163,7 @@ function probeJpeg(bytes: Uint8Array): ImageProbe {
     height,
     frames: 1,
     ...withExif(exif),
+    ...withIcc(joinChunks(iccChunks), false),
     jpegQuality: estimateJpegQuality(tables),
     hasAlpha: false,
   };
@@ -154,6 +178,7 @@ function probePng(bytes: Uint8Array): ImageProbe {
   let hasAlpha = colourType === 4 || colourType === 6;
   let frames = 1;
   let exif: Uint8Array | undefined;
+  let icc: Uint8Array | undefined;
   let pos = 8;
   let ended = false;
   while (pos + 8 <= bytes.length) {
@@ -164,7 +189,11 @@ function probePng(bytes: Uint8Array): ImageProbe {
     if (type === 'tRNS') hasAlpha = true;
     else if (type === 'acTL') frames = Math.max(1, view.getUint32(body));
     else if (type === 'eXIf') exif = tiffOfExif(bytes.subarray(body, body + length));
-    else if (type === 'IEND') {
+    else if (type === 'iCCP') {
+      // Profile name, NUL, compression method (0: zlib), then the compressed profile.
+      const nul = bytes.subarray(body, body + Math.min(length, 80)).indexOf(0);
+      if (nul > 0) icc = bytes.subarray(body + nul + 2, body + length);
+    } else if (type === 'IEND') {
       ended = true;
       break;
     }
@@ -177,6 +206,7 @@ function probePng(bytes: Uint8Array): ImageProbe {
     height,
     frames: Math.max(1, frames),
     ...withExif(exif),
+    ...withIcc(icc, true),
     jpegQuality: undefined,
     hasAlpha,
   };
@@ -191,6 +221,7 @@ function probeWebp(bytes: Uint8Array): ImageProbe {
   let hasAlpha = false;
   let frames = 0;
   let exif: Uint8Array | undefined;
+  let icc: Uint8Array | undefined;
   let pos = 12;
   while (pos + 8 <= riffEnd) {
     const type = ascii(bytes, pos, 4);
@@ -213,6 +244,8 @@ function probeWebp(bytes: Uint8Array): ImageProbe {
       frames++;
     } else if (type === 'EXIF') {
       exif = tiffOfExif(bytes.subarray(body, body + length));
+    } else if (type === 'ICCP') {
+      icc = bytes.subarray(body, body + length);
     }
     pos = body + length + (length & 1);
   }
@@ -223,6 +256,7 @@ function probeWebp(bytes: Uint8Array): ImageProbe {
     height,
     frames: Math.max(1, frames),
     ...withExif(exif),
+    ...withIcc(icc, false),
     jpegQuality: undefined,
     hasAlpha,
   };

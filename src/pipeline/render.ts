@@ -4,7 +4,9 @@ import type { Config } from '../config';
 import { BosError } from '../errors';
 import { mapFrames, type RasterImage } from '../image';
 import { flattenPixels } from '../kernels/canvas';
+import { convertToSrgb } from '../kernels/colour';
 import { applyOrientation } from '../kernels/orient';
+import { readEmbeddedProfile } from '../codecs/icc';
 import { LIMITS } from '../limits';
 import { releaseLargeMemories } from '../wasm-memory';
 import type { ImagePlan } from '../plan/plan';
@@ -20,7 +22,7 @@ const WHITE = { r: 255, g: 255, b: 255, a: 255 };
 /** Formats without an alpha channel flatten onto white (PROTOCOL.md §7.2). */
 const OPAQUE_OUTPUTS = new Set(['jpg', 'bmp']);
 
-/** decode → orient → actions in URL order → flatten → encode, as the plan says. */
+/** decode → sRGB → orient → actions in URL order → flatten → encode, as the plan says. */
 export async function renderImage(
   bytes: Uint8Array,
   probe: ImageProbe,
@@ -50,6 +52,13 @@ async function run(
   cleanup: Array<() => void>,
 ): Promise<RenderedImage> {
   let image: RasterImage = await decodeImage(bytes, probe, plan.decodeHint, cleanup);
+  // Outputs carry no ICC profile (§7.3), so pixels in another colour space become sRGB here.
+  const profile = probe.icc ? await readEmbeddedProfile(probe.icc) : undefined;
+  if (profile)
+    convertToSrgb(
+      image.frames.map((frame) => frame.data),
+      profile,
+    );
   image = applyOrientation(image, plan.orientation);
   const context = { config, outputFormat: plan.encode.format };
   for (const [index, action] of plan.actions.entries()) {

@@ -159,8 +159,9 @@ describe('grammar and validation (§1.2, §8)', () => {
   });
 
   it('valid actions that are not executed yet answer NotImplemented, executed ones do not', () => {
-    expect(code(() => assertImplemented(plan('image/crop,w_10')))).toBe('NotImplemented');
-    expect(code(() => assertImplemented(plan('image/info')))).toBe('NotImplemented');
+    expect(code(() => assertImplemented(plan('image/bright,b_10')))).toBe('NotImplemented');
+    expect(code(() => assertImplemented(plan('image/crop,w_10/rotate,a_30')))).toBe('ok');
+    expect(code(() => assertImplemented(plan('image/info')))).toBe('ok');
     expect(
       code(() =>
         assertImplemented(

@@ -302,17 +302,21 @@ describe('EXIF orientation (§3.7, #23, #24)', () => {
     expect(await dimensions(late.body)).toMatchObject({ width: 100, height: 75 });
   });
 
-  it.each(['png', 'webp'])('reads the EXIF orientation of %s files', async (format) => {
+  it.each([
+    ['png', 0.98],
+    ['webp', 0.98],
+    ['avif', 0.95],
+  ] as const)('reads the EXIF orientation of %s files', async (format, floor) => {
     const upright = await syntheticJpeg(300, 200);
     const turned = await sharp(upright)
       .rotate(270)
       .withMetadata({ orientation: 6 })
-      .toFormat(format as 'png' | 'webp', { lossless: true })
+      .toFormat(format, format === 'avif' ? { quality: 90 } : { lossless: true })
       .toBuffer();
     await worker.put(`turned.${format}`, turned);
     const response = await process(`turned.${format}`, 'image/format,f_png');
     expect(await dimensions(response.body)).toMatchObject({ width: 300, height: 200 });
-    expect(await similarity(response.body, sharp(upright))).toBeGreaterThanOrEqual(0.98);
+    expect(await similarity(response.body, sharp(upright))).toBeGreaterThanOrEqual(floor);
   });
 });
 

@@ -62,7 +62,7 @@ const examples = [
   '/street.jpg?x-bce-process=image/crop,w_600,h_600,g_center/resize,w_300',
   '/flowers.jpeg?x-bce-process=image/circle,r_300/format,f_png',
   '/flowers.jpeg?x-bce-process=image/rounded-corners,r_60/format,f_webp',
-  '/street.jpg?x-bce-process=image/rotate,a_-15/resize,w_600',
+  '/street.jpg?x-bce-process=image/resize,w_600/rotate,a_-15',
   '/street.jpg?x-bce-process=image/indexcrop,x_500,i_2',
   '/Landscape_6.jpg?exif',
   '/flowers.jpeg?x-bce-process=image/resize,w_10000',

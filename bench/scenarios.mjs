@@ -181,4 +181,25 @@ export const SCENARIOS = [
     command: 'image/resize,w_150',
     sharp: (s) => s.resize(150).jpeg({ quality: 85 }).toBuffer(),
   },
+  {
+    id: 's8',
+    title: '6 MP JPEG re-encoded at full size (quality only)',
+    input: '6mp',
+    command: 'image/quality,Q_80',
+    sharp: (s) => s.jpeg({ quality: 80 }).toBuffer(),
+  },
+  {
+    id: 's9',
+    title: '6 MP JPEG → rotate 90 → 1000 px WebP',
+    input: '6mp',
+    command: 'image/rotate,a_90/resize,w_1000/format,f_webp',
+    sharp: (s) => s.rotate(90).resize(1000).webp({ quality: 85 }).toBuffer(),
+  },
+  {
+    id: 's10',
+    title: '6 MP JPEG → 800 px, rotate 10° → JPEG',
+    input: '6mp',
+    command: 'image/resize,w_800/rotate,a_10',
+    sharp: (s) => s.resize(800).rotate(10, { background: '#fff' }).jpeg({ quality: 85 }).toBuffer(),
+  },
 ];

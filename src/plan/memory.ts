@@ -10,46 +10,57 @@ const MIB = 1024 * 1024;
  * Coefficients are measured with `npm run bench` (workerd peak RSS growth, wasm memory sizes):
  * - the isolate with its first codec instances, one 16 MiB encoder included: ~20 MiB;
  * - the source twice (JS bytes and the decoder's copy);
- * - the decoded RGBA twice (decoder memory and its JS copy); decoders that cannot reduce (PNG,
- *   AVIF, HEIC) hold the source and three frame-sized buffers more in their own memory
- *   (measured on the bench's 3 MP PNG: 133 MiB in all);
- * - the resampler: the source is streamed in by rows, so only its horizontally resampled rows
- *   (output width × decoded height) and its output stay in its memory;
- * - AVIF's encoder: another 16 MiB and ~32 bytes per output pixel.
+ * - the decoded RGBA twice (the decoder's memory, and its JS copy or, for JPEG, the decoder's
+ *   working memory and what the collector has not returned yet); decoders that cannot reduce (PNG,
+ *   AVIF, HEIC) hold the source and three frame-sized buffers more in their own memory (measured
+ *   on the bench's 3 MP PNG);
+ * - then the largest stage: an action's input and output frames alive together (orientation
+ *   counts as a stage), plus, for a resize, the resampler's memory (the source is streamed in by
+ *   rows, so only its horizontally resampled rows, output width × input height, and its output);
+ * - the encoders: ~12 bytes per output pixel for JPEG (mozjpeg) and WebP, ~14 for PNG (measured:
+ *   a 6 MP JPEG re-encoded at full size peaks at +141 MiB); AVIF another 16 MiB and ~32 a pixel.
  */
 export function predictPeakBytes(input: {
   probe: ImageProbe;
   sourceBytes: number;
   hint: DecodeHint;
+  /** Size after each pixel action, and whether that action resamples. */
   sizes: Size[];
+  resamples: boolean[];
+  /** Whether an EXIF orientation is applied (a frame-sized copy). */
+  oriented: boolean;
   output: Size;
   format: OutputFormat;
 }): number {
-  const { probe, sourceBytes, hint, sizes, output, format } = input;
+  const { probe, sourceBytes, hint, sizes, resamples, oriented, output, format } = input;
   const frames = Math.min(probe.frames, LIMITS.outputFrames);
   const decodedSize = decodedDimensions(probe, hint);
-  const decoded = decodedSize.width * decodedSize.height * frames;
-  const largest = Math.max(0, ...sizes.map((size) => size.width * size.height * frames));
+  const frameBytes = (size: Size) => 4 * size.width * size.height * frames;
+  const decoded = frameBytes(decodedSize);
+  const reduces = decodesReduced(probe) || probe.format === 'gif' || probe.format === 'bmp';
+  const decoder = reduces ? 2 * decoded : 2 * decoded + sourceBytes + 3 * decoded;
+  // Frames held while each stage runs beyond the decoded one (already counted in `decoder`).
+  let previous = oriented ? decodedSize : undefined;
+  let stage = previous ? frameBytes(previous) : 0;
+  sizes.forEach((size, index) => {
+    const inputSize = previous ?? decodedSize;
+    const inputBytes = previous ? frameBytes(inputSize) : 0;
+    const resampler = resamples[index]
+      ? 4 * size.width * inputSize.height * frames + frameBytes(size)
+      : 0;
+    stage = Math.max(stage, inputBytes + frameBytes(size) + resampler);
+    previous = size;
+  });
   const outputPixels = output.width * output.height;
-  const inOwnMemory = decodesReduced(probe) || probe.format === 'gif' || probe.format === 'bmp';
-  const wasmDecoder = inOwnMemory ? 0 : sourceBytes + 3 * 4 * decoded;
-  const widest = Math.max(0, ...sizes.map((size) => size.width));
-  const resampler = sizes.length > 0 ? 4 * widest * decodedSize.height + 4 * largest : 0;
   const encoder =
     format === 'avif'
       ? 16 * MIB + outputPixels * 32
       : format === 'jpg' || format === 'webp'
-        ? outputPixels * 4
-        : outputPixels * 4 * frames * 2;
-  return (
-    20 * MIB +
-    2 * sourceBytes +
-    2 * 4 * decoded +
-    wasmDecoder +
-    resampler +
-    2 * 4 * largest +
-    encoder
-  );
+        ? outputPixels * 12
+        : format === 'png'
+          ? outputPixels * 14
+          : outputPixels * 4 * frames * 2;
+  return 20 * MIB + 2 * sourceBytes + decoder + stage + encoder;
 }
 
 /** What the decoder will produce for this hint (JPEG and still WebP reduce; others do not). */

@@ -71,7 +71,17 @@ export function planImage(
     probe,
     orientation,
     needs,
-    (hint) => predictPeakBytes({ probe, sourceBytes, hint, sizes, output: size, format }),
+    (hint) =>
+      predictPeakBytes({
+        probe,
+        sourceBytes,
+        hint,
+        sizes,
+        resamples: command.pixelActions.map((action) => action.name === 'resize'),
+        oriented: orientation > 1,
+        output: size,
+        format,
+      }),
     config.memoryBudgetBytes,
   );
   return {
@@ -90,9 +100,9 @@ export function planImage(
 
 /**
  * Quality wants the decoder to keep 4× the pixels the first action needs (a residual Lanczos
- * after the 1/4 and 1/8 IDCTs under ~4 measurably drops SSIM below 0.98); memory may not allow
- * it. The first margin whose predicted peak fits the budget wins; with none, the request is
- * refused before anything is decoded.
+ * after the 1/4 and 1/8 IDCTs, and in places even after the 1/2 IDCT, under ~3–4 measurably drops
+ * SSIM below 0.98); memory may not allow it. The first margin whose predicted peak fits the budget
+ * wins; with none, the request is refused before anything is decoded.
  */
 const QUALITY_MARGINS = [4, 2, 1];
 

@@ -17,3 +17,7 @@ declare module '*/wasm/dist/webp_dec.js' {
   const factory: unknown;
   export default factory;
 }
+declare module '*/wasm/dist/jpeg_enc.js' {
+  const factory: unknown;
+  export default factory;
+}

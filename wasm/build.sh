@@ -63,6 +63,11 @@ emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createJpegDecoder \
   -I jpeg -I jpeg/build "$here/jpeg/decoder.c" jpeg/build/libjpeg.a \
   -o "$here/dist/jpeg_dec.js"
 
+emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createJpegEncoder \
+  -s EXPORTED_FUNCTIONS=_jpeg_enc_begin,_jpeg_enc_strip_rows,_jpeg_enc_push,_jpeg_enc_finish,_jpeg_enc_size,_jpeg_enc_release \
+  -I jpeg -I jpeg/build "$here/jpeg/encoder.c" jpeg/build/libjpeg.a \
+  -o "$here/dist/jpeg_enc.js"
+
 # --- libwebp decoder and demuxer (plain C sources, its SSE2 paths off) ---------------------------
 emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createWebpDecoder \
   -s EXPORTED_FUNCTIONS=_webp_decode,_webp_alloc,_webp_free,_webp_result_code,_webp_anim_open,_webp_anim_loop_count,_webp_anim_next,_webp_anim_timestamp,_webp_anim_close \
@@ -89,6 +94,8 @@ cat >"$here/manifest.json" <<JSON
   "outputs": {
     "dist/jpeg_dec.wasm": "$(sha "$here/dist/jpeg_dec.wasm")",
     "dist/jpeg_dec.js": "$(sha "$here/dist/jpeg_dec.js")",
+    "dist/jpeg_enc.wasm": "$(sha "$here/dist/jpeg_enc.wasm")",
+    "dist/jpeg_enc.js": "$(sha "$here/dist/jpeg_enc.js")",
     "dist/webp_dec.wasm": "$(sha "$here/dist/webp_dec.wasm")",
     "dist/webp_dec.js": "$(sha "$here/dist/webp_dec.js")",
     "dist/resample.wasm": "$(sha "$here/dist/resample.wasm")"

@@ -6,18 +6,12 @@ import { decodeBmp, encodeBmp } from './bmp';
 import { decodeGif, encodeGif } from './gif';
 import { decodeHeic } from './heic';
 import { decodeJpeg } from './jpeg';
+import { encodeJpeg } from './jpeg-encode';
 import type { DecodeHint } from './reduced';
 import { decodeWebp } from './webp';
 import { encodeInterlacedPng } from './png-interlaced';
 import type { ImageProbe } from './probe';
-import {
-  avifDecoder,
-  avifEncoder,
-  jpegEncoder,
-  png,
-  webpEncoder,
-  type DecodedPixels,
-} from './wasm-codecs';
+import { avifDecoder, avifEncoder, png, webpEncoder, type DecodedPixels } from './wasm-codecs';
 
 export type { DecodeHint } from './reduced';
 
@@ -105,25 +99,7 @@ export async function encodeImage(
   try {
     switch (settings.format) {
       case 'jpg':
-        output = (await jpegEncoder()).encode(frame.data, width, height, {
-          quality: settings.quality,
-          baseline: false,
-          arithmetic: false,
-          progressive: settings.progressive,
-          optimize_coding: true,
-          smoothing: 0,
-          color_space: 3,
-          // Annex K tables: what libjpeg, browsers' readers and our quality estimate expect.
-          quant_table: 0,
-          trellis_multipass: false,
-          trellis_opt_zero: false,
-          trellis_opt_table: false,
-          trellis_loops: 1,
-          auto_subsample: true,
-          chroma_subsample: 2,
-          separate_chroma_quality: false,
-          chroma_quality: 75,
-        });
+        output = await encodeJpeg(frame.data, image, settings.quality, settings.progressive);
         break;
       case 'png':
         output = settings.progressive

@@ -7,8 +7,6 @@ import avifDecFactory from '@jsquash/avif/codec/dec/avif_dec.js';
 import avifDecWasm from '@jsquash/avif/codec/dec/avif_dec.wasm';
 import avifEncFactory from '@jsquash/avif/codec/enc/avif_enc.js';
 import avifEncWasm from '@jsquash/avif/codec/enc/avif_enc.wasm';
-import mozjpegEncFactory from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
-import mozjpegEncWasm from '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
 import {
   decode as pngDecodeRaw,
   encode as pngEncodeRaw,
@@ -19,6 +17,8 @@ import webpEncFactory from '@jsquash/webp/codec/enc/webp_enc_simd.js';
 import webpEncWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm';
 import jpegDecFactory from '../../wasm/dist/jpeg_dec.js';
 import jpegDecWasm from '../../wasm/dist/jpeg_dec.wasm';
+import jpegEncFactory from '../../wasm/dist/jpeg_enc.js';
+import jpegEncWasm from '../../wasm/dist/jpeg_enc.wasm';
 import webpDecFactory from '../../wasm/dist/webp_dec.js';
 import webpDecWasm from '../../wasm/dist/webp_dec.wasm';
 import { forgetMemory, onRelease, trackMemory } from '../wasm-memory';
@@ -39,24 +39,6 @@ interface EmscriptenOptions {
 }
 type Factory<M> = (options: EmscriptenOptions) => Promise<M>;
 
-export interface MozjpegEncodeOptions {
-  quality: number;
-  baseline: boolean;
-  arithmetic: boolean;
-  progressive: boolean;
-  optimize_coding: boolean;
-  smoothing: number;
-  color_space: number;
-  quant_table: number;
-  trellis_multipass: boolean;
-  trellis_opt_zero: boolean;
-  trellis_opt_table: boolean;
-  trellis_loops: number;
-  auto_subsample: boolean;
-  chroma_subsample: number;
-  separate_chroma_quality: boolean;
-  chroma_quality: number;
-}
 export type WebpEncodeOptions = Record<string, number>;
 export interface AvifEncodeOptions {
   quality: number;
@@ -91,13 +73,15 @@ export interface TurboJpegModule {
   _jpeg_result_height(): number;
   _jpeg_result_code(): number;
 }
-interface JpegEncoder {
-  encode(
-    data: Uint8Array,
-    width: number,
-    height: number,
-    options: MozjpegEncodeOptions,
-  ): Uint8Array;
+/** Our libjpeg-turbo encoder (wasm/jpeg/encoder.c): rows pushed in strips. */
+export interface TurboJpegEncoderModule {
+  HEAPU8: Uint8Array;
+  _jpeg_enc_begin(width: number, height: number, quality: number, progressive: number): number;
+  _jpeg_enc_strip_rows(): number;
+  _jpeg_enc_push(rows: number): number;
+  _jpeg_enc_finish(): number;
+  _jpeg_enc_size(): number;
+  _jpeg_enc_release(): void;
 }
 /** Our libwebp build (wasm/webp/decoder.c). */
 export interface LibwebpModule {
@@ -165,7 +149,11 @@ function emscripten<M>(name: string, factory: unknown, wasm: WebAssembly.Module)
 }
 
 export const jpegDecoder = emscripten<TurboJpegModule>('jpeg-dec', jpegDecFactory, jpegDecWasm);
-export const jpegEncoder = emscripten<JpegEncoder>('jpeg-enc', mozjpegEncFactory, mozjpegEncWasm);
+export const jpegEncoder = emscripten<TurboJpegEncoderModule>(
+  'jpeg-enc',
+  jpegEncFactory,
+  jpegEncWasm,
+);
 export const webpDecoder = emscripten<LibwebpModule>('webp-dec', webpDecFactory, webpDecWasm);
 export const webpEncoder = emscripten<WebpEncoder>('webp-enc', webpEncFactory, webpEncWasm);
 export const avifDecoder = emscripten<AvifDecoder>('avif-dec', avifDecFactory, avifDecWasm);

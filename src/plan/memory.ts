@@ -17,8 +17,10 @@ const MIB = 1024 * 1024;
  * - then the largest stage: an action's input and output frames alive together (orientation
  *   counts as a stage), plus, for a resize, the resampler's memory (the source is streamed in by
  *   rows, so only its horizontally resampled rows, output width × input height, and its output);
- * - the encoders: ~12 bytes per output pixel for JPEG (mozjpeg) and WebP, ~14 for PNG (measured:
- *   a 6 MP JPEG re-encoded at full size peaks at +141 MiB); AVIF another 16 MiB and ~32 a pixel.
+ * - the encoders: JPEG (ours, fed by row strips) ~6 bytes per output pixel (its Huffman-optimising
+ *   coefficient buffer and output; a 6 MP JPEG re-encoded at full size measured +63 MiB in all,
+ *   +141 MiB with mozjpeg before); WebP ~12 and PNG ~14 (both copy the frame in whole); AVIF
+ *   another 16 MiB and ~32 a pixel.
  */
 export function predictPeakBytes(input: {
   probe: ImageProbe;
@@ -55,11 +57,13 @@ export function predictPeakBytes(input: {
   const encoder =
     format === 'avif'
       ? 16 * MIB + outputPixels * 32
-      : format === 'jpg' || format === 'webp'
-        ? outputPixels * 12
-        : format === 'png'
-          ? outputPixels * 14
-          : outputPixels * 4 * frames * 2;
+      : format === 'jpg'
+        ? outputPixels * 6
+        : format === 'webp'
+          ? outputPixels * 12
+          : format === 'png'
+            ? outputPixels * 14
+            : outputPixels * 4 * frames * 2;
   return 20 * MIB + 2 * sourceBytes + decoder + stage + encoder;
 }
 

@@ -391,7 +391,7 @@ lines.push(
     )
       .map(([name, source]) => `${name} ${source.version}`)
       .join(', ')}, ` +
-    `@jsquash/jpeg ${version('@jsquash/jpeg')}, webp ${version('@jsquash/webp')}, avif ${version('@jsquash/avif')}, png ${version('@jsquash/png')}; our resampler (wasm/resample).`,
+    `@jsquash/webp ${version('@jsquash/webp')}, avif ${version('@jsquash/avif')}, png ${version('@jsquash/png')}; our JPEG encoder and resampler (wasm/).`,
   '',
 );
 lines.push(

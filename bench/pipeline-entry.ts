@@ -19,3 +19,13 @@ export async function runPipeline(bytes: Uint8Array, command: string, accept: st
 export function checkCommand(command: string): void {
   prepareCommand(command, null, config);
 }
+
+/** The effect kernels alone, for the per-effect comparison with sharp. */
+export {
+  blurInPlace,
+  brightTable,
+  contrastTable,
+  grayscaleInPlace,
+  mapRgbInPlace,
+  sharpenInPlace,
+} from '../src/kernels/effects';

@@ -65,6 +65,9 @@ const examples = [
   '/street.jpg?x-bce-process=image/resize,w_600/rotate,a_-15',
   '/street.jpg?x-bce-process=image/indexcrop,x_500,i_2',
   '/Landscape_6.jpg?exif',
+  '/street.jpg?x-bce-process=image/resize,w_600/sharpen,r_2,s_2',
+  '/street.jpg?x-bce-process=image/crop,w_800,h_800,g_center/grayscale/resize,w_400',
+  '/flowers.jpeg?x-bce-process=image/blur,r_10,s_5/format,f_webp',
   '/flowers.jpeg?x-bce-process=image/resize,w_10000',
 ];
 

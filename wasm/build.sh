@@ -75,11 +75,11 @@ emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createWebpDecoder \
   webp/src/dec/*.c webp/src/dsp/*.c webp/src/utils/*.c webp/src/demux/*.c \
   "$here/webp/decoder.c" -o "$here/dist/webp_dec.js"
 
-# --- our resampler (no third-party source; standalone module, no JS glue) ---------------------
+# --- our pixel kernels: resampler and blur (no third-party source; standalone module, no glue) ---------------------
 emcc "${OPT[@]}" -s STANDALONE_WASM=1 --no-entry \
   -s ALLOW_MEMORY_GROWTH=1 -s INITIAL_MEMORY=2MB -s TOTAL_STACK=256KB -s MAXIMUM_MEMORY=2GB \
-  -s FILESYSTEM=0 -s EXPORTED_FUNCTIONS=_resample_begin,_resample_strip_rows,_resample_push,_resample_finish,_resample_release \
-  "$here/resample/resample.c" -o "$here/dist/resample.wasm"
+  -s FILESYSTEM=0 -s EXPORTED_FUNCTIONS=_resample_begin,_resample_strip_rows,_resample_push,_resample_finish,_resample_release,_blur_rgba,_kernel_alloc,_kernel_free \
+  "$here/kernels/resample.c" "$here/kernels/blur.c" -o "$here/dist/kernels.wasm"
 
 # --- provenance --------------------------------------------------------------------------------
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -98,7 +98,7 @@ cat >"$here/manifest.json" <<JSON
     "dist/jpeg_enc.js": "$(sha "$here/dist/jpeg_enc.js")",
     "dist/webp_dec.wasm": "$(sha "$here/dist/webp_dec.wasm")",
     "dist/webp_dec.js": "$(sha "$here/dist/webp_dec.js")",
-    "dist/resample.wasm": "$(sha "$here/dist/resample.wasm")"
+    "dist/kernels.wasm": "$(sha "$here/dist/kernels.wasm")"
   }
 }
 JSON

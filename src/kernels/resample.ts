@@ -1,56 +1,18 @@
-import resampleWasm from '../../wasm/dist/resample.wasm';
 import { BosError } from '../errors';
 import { mapFrames, type RasterImage, type Size } from '../image';
-import { forgetMemory, onRelease, trackMemory } from '../wasm-memory';
-
-/** Exports of wasm/resample/resample.c (a standalone module: no JS glue). */
-interface ResampleExports {
-  memory: WebAssembly.Memory;
-  _initialize(): void;
-  resample_begin(
-    width: number,
-    height: number,
-    outWidth: number,
-    outHeight: number,
-    hasAlpha: number,
-  ): number;
-  resample_strip_rows(): number;
-  resample_push(rows: number): void;
-  resample_finish(): number;
-  resample_release(): void;
-}
-
-const NAME = 'resample';
-let instance: ResampleExports | undefined;
-onRelease(NAME, () => {
-  instance = undefined;
-  forgetMemory(NAME);
-});
-
-/** Instantiated once per isolate on first use; dropped again if a request grew it large. */
-function resampler(): ResampleExports {
-  if (!instance) {
-    const created = new WebAssembly.Instance(resampleWasm, {
-      env: { emscripten_notify_memory_growth: () => {} },
-    });
-    instance = created.exports as unknown as ResampleExports;
-    instance._initialize();
-    trackMemory(NAME, created.exports);
-  }
-  return instance;
-}
+import { kernels } from './wasm-kernels';
 
 const outOfMemory = () => new BosError('ImageTooLarge', 'Not enough memory to resample the image.');
 
 /**
- * High-quality resampling: our SIMD Lanczos-3 (wasm/resample), with a box pass first for large
+ * High-quality resampling: our SIMD Lanczos-3 (wasm/kernels/resample.c), with a box pass first for large
  * reductions as libvips does. The source goes in by strips of rows, so it is never copied into
  * the module whole. Transparent frames are resampled premultiplied, so clear pixels do not bleed
  * their colour into the edges. Gamma-linear resampling is off, as in sharp's default.
  */
 export function resample(image: RasterImage, size: Size): RasterImage {
   if (size.width === image.width && size.height === image.height) return image;
-  const module = resampler();
+  const module = kernels();
   return mapFrames(image, size, (data) => {
     try {
       const strip = module.resample_begin(

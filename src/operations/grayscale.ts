@@ -1,9 +1,12 @@
+import { mapFrames } from '../image';
+import { grayscaleInPlace } from '../kernels/effects';
 import { defineAction } from './define';
 import { int } from './params';
 
-// Executed by the effects issue; until then valid requests answer 501 NotImplemented.
 export const grayscale = defineAction({
   name: 'grayscale',
   stage: 'pixels',
   params: { g: int(0, 1, 1) },
+  apply: async (image, args) =>
+    args.g === 0 ? image : mapFrames(image, image, (data) => (grayscaleInPlace(data), data)),
 });

@@ -226,8 +226,8 @@ describe('bad input: clear 4xx JSON, never a 500 or a partial image', () => {
 
   it('valid but not yet executed capabilities answer 501 NotImplemented with their name', async () => {
     for (const [query, name] of [
-      ['x-bce-process=image/bright,b_10', 'bright'],
-      ['x-bce-process=image/crop,w_10/sharpen,r_1,s_10', 'sharpen'],
+      ['x-bce-process=image/watermark,text_SGVsbG8', 'watermark'],
+      ['x-bce-process=image/crop,w_10/watermark,text_SGVsbG8', 'watermark'],
       ['x-bce-process=style/thumb', 'style'],
     ]) {
       const response = await worker.get(`/photos/flowers.jpeg?${query}`);

@@ -15,7 +15,7 @@ const asSharp = (image: RasterImage) =>
     raw: { width: image.width, height: image.height, channels: 4 },
   });
 
-describe('resampler (wasm/resample, SIMD Lanczos-3)', () => {
+describe('resampler (wasm/kernels/resample.c, SIMD Lanczos-3)', () => {
   it('keeps a flat colour exact at every ratio, box pass included', () => {
     const data = new Uint8Array(997 * 601 * 4);
     for (let i = 0; i < data.length; i += 4) data.set([17, 200, 99, 255], i);

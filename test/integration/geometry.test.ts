@@ -295,6 +295,21 @@ describe('EXIF orientation (§3.7, #23, #24)', () => {
     }
   });
 
+  it('a leading crop on a rotated file reads the right region of the stored pixels', async () => {
+    const command = 'image/crop,x_100,y_50,w_300,h_200/format,f_png';
+    for (const n of [3, 6, 8]) {
+      const turned = await process(`Landscape_${n}.jpg`, command);
+      expect(await dimensions(turned.body)).toMatchObject({ width: 300, height: 200 });
+      // The same region cut from this file's own whole, upright decode: no region shift.
+      const whole = await process(`Landscape_${n}.jpg`, 'image/format,f_png');
+      const cut = sharp(whole.body).extract({ left: 100, top: 50, width: 300, height: 200 });
+      expect(await similarity(turned.body, cut), `Landscape_${n}`).toBeGreaterThanOrEqual(0.99);
+      // And it is the upright picture's region (the fixtures differ by re-encoding: ~0.94).
+      const upright = await process('Landscape_1.jpg', command);
+      expect(await similarity(turned.body, upright.body)).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
   it('auto-orient,o_0 keeps the stored pixels; it acts first wherever it stands', async () => {
     const stored = await process('Landscape_6.jpg', 'image/auto-orient,o_0/format,f_png');
     expect(await dimensions(stored.body)).toMatchObject({ width: 450, height: 600 });

@@ -59,7 +59,7 @@ export function defineAction<P extends ParamSpecs>(
           .sort()
           .map((key) => `${key}_${canonicalValue(values[key] as ParamValue)}`),
       ].join(',');
-      const { apply, outputSize, encoder, orient, sourceNeeds } = definition;
+      const { apply, outputSize, encoder, orient, sourceNeeds, forwardNeeds } = definition;
       return {
         name,
         stage: definition.stage,
@@ -68,6 +68,7 @@ export function defineAction<P extends ParamSpecs>(
           apply !== undefined || definition.stage === 'encoder' || definition.stage === 'orient',
         outputSize: (input) => (outputSize ? outputSize(input, args) : input),
         sourceNeeds: (input) => (sourceNeeds ? sourceNeeds(input, args) : { scale: 1 }),
+        forwardNeeds: (input, downstream) => forwardNeeds?.(input, args, downstream),
         apply: async (image, context) => {
           if (!apply)
             throw new BosError('NotImplemented', messages.notImplemented(`action ${name}`));

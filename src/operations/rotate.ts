@@ -1,5 +1,5 @@
 import { mapFrames, type RasterImage } from '../image';
-import { applyOrientation } from '../kernels/orient';
+import { applyOrientation, uprightToStored } from '../kernels/orient';
 import { rotateFrame, rotatedSize } from '../kernels/rotate';
 import { defineAction } from './define';
 import { int, required } from './params';
@@ -22,6 +22,19 @@ export const rotate = defineAction({
     if (degrees === 0 || degrees === 180) return input;
     if (degrees === 90 || degrees === 270) return { width: input.height, height: input.width };
     return rotatedSize(input, degrees);
+  },
+  // A quarter turn moves a reduced view along (applyOrientation maps it), so what the next action
+  // needs passes through, turned back onto this action's input.
+  forwardNeeds: (input, args, downstream) => {
+    const degrees = normalise(args.a);
+    if (degrees === 0) return downstream;
+    const orientation = RIGHT_ANGLES[degrees];
+    if (orientation === undefined) return undefined;
+    if (!downstream.region) return { scale: downstream.scale };
+    return {
+      scale: downstream.scale,
+      region: uprightToStored(downstream.region, input, orientation),
+    };
   },
   apply: async (image, args, context): Promise<RasterImage> => {
     const degrees = normalise(args.a);

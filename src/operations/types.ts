@@ -55,6 +55,12 @@ export interface ActionDefinition<P extends ParamSpecs> {
    * decoder may reduce to. Only actions that read `image.view` in `apply` may declare it.
    */
   sourceNeeds?: (input: Size, args: Args<P>) => SourceNeeds;
+  /**
+   * For actions that carry a reduced view through unchanged in meaning (a quarter turn): the next
+   * action's needs, given in this action's output, mapped back onto its input; undefined when they
+   * cannot pass.
+   */
+  forwardNeeds?: (input: Size, args: Args<P>, downstream: SourceNeeds) => SourceNeeds | undefined;
   /** Absent while the action is accepted but not executed: the request answers 501. */
   apply?: (image: RasterImage, args: Args<P>, context: ActionContext) => Promise<RasterImage>;
   encoder?: (request: EncoderRequest, args: Args<P>) => void;
@@ -70,6 +76,7 @@ export interface BoundAction {
   implemented: boolean;
   outputSize(input: Size): Size;
   sourceNeeds(input: Size): SourceNeeds;
+  forwardNeeds(input: Size, downstream: SourceNeeds): SourceNeeds | undefined;
   apply(image: RasterImage, context: ActionContext): Promise<RasterImage>;
   configureEncoder(request: EncoderRequest): void;
   configureOrient(request: OrientRequest): void;

@@ -2,7 +2,7 @@ import { decodeImage, encodeImage } from '../codecs';
 import type { ImageProbe } from '../codecs/probe';
 import type { Config } from '../config';
 import { BosError } from '../errors';
-import { mapFrames, type RasterImage } from '../image';
+import { logicalSize, mapFrames, type RasterImage } from '../image';
 import { flattenPixels } from '../kernels/canvas';
 import { convertToSrgb } from '../kernels/colour';
 import { applyOrientation } from '../kernels/orient';
@@ -64,7 +64,9 @@ async function run(
   for (const [index, action] of plan.actions.entries()) {
     image = await action.apply(image, context);
     const planned = plan.sizes[index];
-    if (!planned || planned.width !== image.width || planned.height !== image.height) {
+    // A reduced view (passed along by a quarter turn) is checked by the picture it stands for.
+    const actual = logicalSize(image);
+    if (!planned || planned.width !== actual.width || planned.height !== actual.height) {
       // The planner checked limits on its sizes; an action that disagrees would bypass them.
       throw new BosError('InternalError', `action ${action.name} produced an unplanned size`);
     }

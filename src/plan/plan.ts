@@ -66,7 +66,7 @@ export function planImage(
   }
   checkOutputSide(size, 'processing');
   const format = resolveFormat(formatChoice, probe);
-  const needs = command.pixelActions[0]?.sourceNeeds(upright);
+  const needs = firstNeeds(command.pixelActions, upright, sizes);
   const decodeHint = chooseDecodeHint(
     probe,
     orientation,
@@ -96,6 +96,22 @@ export function planImage(
       progressive: command.encoder.progressive ?? false,
     },
   };
+}
+
+/**
+ * What the decoder must deliver for the chain: the first action's needs, or, when it can pass them
+ * through (a quarter turn), the needs of what follows it, mapped back onto its input.
+ */
+function firstNeeds(actions: BoundAction[], input: Size, sizes: Size[]): SourceNeeds | undefined {
+  const [first, ...rest] = actions;
+  if (!first) return undefined;
+  const next = sizes[0];
+  if (rest.length > 0 && next) {
+    const downstream = firstNeeds(rest, next, sizes.slice(1));
+    const passed = downstream ? first.forwardNeeds(input, downstream) : undefined;
+    if (passed) return passed;
+  }
+  return first.sourceNeeds(input);
 }
 
 /**

@@ -366,6 +366,30 @@ describe('chains run left to right', () => {
     expect(await similarity(chained.body, circled.body)).toBeGreaterThanOrEqual(0.99);
   });
 
+  it('a quarter turn passes the next action’s needs to the decoder: same pixels', async () => {
+    // rotate → crop decodes only the region, rotate → resize may decode reduced; the results
+    // must equal the same steps on the whole decode.
+    const source = await sharp(fixture('photo/2569067123_aca715a2ee_o.jpg'))
+      .resize(1600)
+      .jpeg({ quality: 92 })
+      .toBuffer();
+    await worker.put('street-1600.jpg', source);
+    const whole = await process('street-1600.jpg', 'image/rotate,a_270/format,f_png');
+    expect(whole.status).toBe(200);
+    await worker.put('street-270.png', whole.body);
+    const command = 'crop,x_100,y_200,w_500,h_400';
+    const cropped = await process('street-1600.jpg', `image/rotate,a_270/${command}/format,f_png`);
+    const reference = await process('street-270.png', `image/${command}`);
+    expect(await similarity(cropped.body, reference.body)).toBeGreaterThanOrEqual(0.99);
+    // 1306 → 100 px: the 4× margin asks for a 1/2-scale decode, turned with the picture.
+    const small = await process('street-1600.jpg', 'image/rotate,a_90/resize,w_100/format,f_png');
+    expect(await dimensions(small.body)).toMatchObject({ width: 100, height: 123 });
+    const expected = sharp(source)
+      .rotate(90)
+      .resize(100, 123, { fit: 'fill', fastShrinkOnLoad: false });
+    expect(await similarity(small.body, expected)).toBeGreaterThanOrEqual(0.98);
+  });
+
   it('the 9,999 px limit holds on intermediate sizes', async () => {
     expect(
       await errorCode('c600x400.png', 'image/resize,w_9000,limit_0/rotate,a_45/resize,w_100'),

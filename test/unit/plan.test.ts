@@ -47,6 +47,20 @@ describe('planner: decode scale and region under the memory budget', () => {
     expect(result.decodeHint.scale).toBeLessThanOrEqual(0.125);
   });
 
+  it('a quarter turn passes the next action’s scale and region to the decoder', () => {
+    // 4000×3000 turned is 3000×4000; 300 px wide needs 0.1, kept 4× → 0.4.
+    expect(plan('image/rotate,a_90/resize,w_300', probe({})).decodeHint.scale).toBeCloseTo(0.4);
+    // The top-left 100×50 of the turned picture is the bottom-left 50×100 of the stored one.
+    expect(plan('image/rotate,a_90/crop,w_100,h_50', probe({})).decodeHint).toEqual({
+      scale: 1,
+      region: { x: 0, y: 2900, width: 50, height: 100 },
+    });
+    // Other angles and pixel effects do not pass anything through.
+    const small = probe({ width: 1000, height: 750 });
+    expect(plan('image/rotate,a_45/resize,w_30', small).decodeHint).toEqual({ scale: 1 });
+    expect(plan('image/bright,b_5/resize,w_30', small).decodeHint).toEqual({ scale: 1 });
+  });
+
   it('without a shrinking first action the image is decoded whole', () => {
     expect(plan('image/format,f_png', probe({ width: 640, height: 480 })).decodeHint).toEqual({
       scale: 1,

@@ -1,5 +1,5 @@
 import type { SourceObject } from './types';
-import { readCapped } from './read-capped';
+import { checkSourceBytes } from '../plan/limits';
 
 /** The object from the `BUCKET` binding, or undefined when the key is not there. */
 export async function openR2(bucket: R2Bucket, key: string): Promise<SourceObject | undefined> {
@@ -12,7 +12,11 @@ export async function openR2(bucket: R2Bucket, key: string): Promise<SourceObjec
     cacheControl: object.httpMetadata?.cacheControl,
     contentType: object.httpMetadata?.contentType,
     size: object.size,
-    bytes: () => readCapped(object.body, object.size),
+    // R2 knows the size before reading: check it, then take the body in one native read.
+    bytes: async () => {
+      checkSourceBytes(object.size);
+      return new Uint8Array(await object.arrayBuffer());
+    },
     discard: () => void object.body.cancel().catch(() => undefined),
   };
 }

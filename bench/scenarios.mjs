@@ -189,6 +189,13 @@ export const SCENARIOS = [
     sharp: (s) => s.jpeg({ quality: 80 }).toBuffer(),
   },
   {
+    id: 's11',
+    title: '6 MP JPEG → WebP at full size (format only)',
+    input: '6mp',
+    command: 'image/format,f_webp',
+    sharp: (s) => s.webp({ quality: 85 }).toBuffer(),
+  },
+  {
     id: 's9',
     title: '6 MP JPEG → rotate 90 → 1000 px WebP',
     input: '6mp',

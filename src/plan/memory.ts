@@ -18,8 +18,9 @@ const MIB = 1024 * 1024;
  *   counts as a stage), plus, for a resize, the resampler's memory (the source is streamed in by
  *   rows, so only its horizontally resampled rows, output width × input height, and its output);
  * - the encoders: JPEG (ours, fed by row strips) ~6 bytes per output pixel (its Huffman-optimising
- *   coefficient buffer and output; a 6 MP JPEG re-encoded at full size measured +63 MiB in all,
- *   +141 MiB with mozjpeg before); WebP ~12 and PNG ~14 (both copy the frame in whole); AVIF
+ *   coefficient buffer and output; a 6 MP JPEG re-encoded at full size measured +65 MiB in all,
+ *   +141 MiB with mozjpeg before); WebP ~10 (6 MP to WebP at full size: +113 MiB measured, 126
+ *   predicted) and PNG ~14 (both copy the frame in whole); AVIF
  *   another 16 MiB and ~32 a pixel.
  */
 export function predictPeakBytes(input: {
@@ -60,7 +61,7 @@ export function predictPeakBytes(input: {
       : format === 'jpg'
         ? outputPixels * 6
         : format === 'webp'
-          ? outputPixels * 12
+          ? outputPixels * 10
           : format === 'png'
             ? outputPixels * 14
             : outputPixels * 4 * frames * 2;

@@ -61,6 +61,12 @@ describe('planner: decode scale and region under the memory budget', () => {
     expect(plan('image/bright,b_5/resize,w_30', small).decodeHint).toEqual({ scale: 1 });
   });
 
+  it('a 6 MP photo converted to WebP at full size fits (measured +113 MiB)', () => {
+    const result = plan('image/format,f_webp', probe({ width: 2725, height: 2225 }), 830_000);
+    expect(result.decodeHint).toEqual({ scale: 1 });
+    expect(() => plan('image/format,f_webp', probe({}), 3_100_000)).toThrow(/128 MiB/);
+  });
+
   it('without a shrinking first action the image is decoded whole', () => {
     expect(plan('image/format,f_png', probe({ width: 640, height: 480 })).decodeHint).toEqual({
       scale: 1,

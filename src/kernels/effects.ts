@@ -46,13 +46,16 @@ function withBlurredCopy(
   radius: number,
   sigma: number,
   use: (blurred: Uint8Array) => void,
+  blurAlpha = false,
 ): void {
   const module = kernels();
   const pointer = module.kernel_alloc(data.length);
   if (pointer === 0) throw new BosError('ImageTooLarge', 'Not enough memory to blur the image.');
   try {
     new Uint8Array(module.memory.buffer, pointer, data.length).set(data);
-    if (module.blur_rgba(pointer, size.width, size.height, radius, sigma) !== 0) {
+    if (
+      module.blur_rgba(pointer, size.width, size.height, radius, sigma, blurAlpha ? 1 : 0) !== 0
+    ) {
       throw new BosError('ImageTooLarge', 'Not enough memory to blur the image.');
     }
     use(new Uint8Array(module.memory.buffer, pointer, data.length));
@@ -67,6 +70,16 @@ function withBlurredCopy(
  */
 export function blurInPlace(data: Uint8Array, size: Size, radius: number, sigma: number): void {
   withBlurredCopy(data, size, radius, sigma, (blurred) => data.set(blurred));
+}
+
+/** The same blur on all four channels (the `resize` pad background, whose edges may be clear). */
+export function blurAllChannelsInPlace(
+  data: Uint8Array,
+  size: Size,
+  radius: number,
+  sigma: number,
+): void {
+  withBlurredCopy(data, size, radius, sigma, (blurred) => data.set(blurred), true);
 }
 
 /** §3.10: unsharp mask, out = in + (in − gauss(in; r, s)), clamped; alpha kept. */

@@ -16,7 +16,14 @@ export interface KernelExports {
   resample_push(rows: number): void;
   resample_finish(): number;
   resample_release(): void;
-  blur_rgba(data: number, width: number, height: number, radius: number, sigma: number): number;
+  blur_rgba(
+    data: number,
+    width: number,
+    height: number,
+    radius: number,
+    sigma: number,
+    blurAlpha: number,
+  ): number;
   kernel_alloc(bytes: number): number;
   kernel_free(pointer: number): void;
 }

@@ -1,7 +1,7 @@
 import { missingParameter } from '../errors';
 import { logicalSize, mapFrames, type RasterImage, type Size } from '../image';
 import { cropPixels, drawOver, solidPixels } from '../kernels/canvas';
-import { gaussianBlurRgba } from '../kernels/gaussian';
+import { blurAllChannelsInPlace } from '../kernels/effects';
 import { resample } from '../kernels/resample';
 import {
   resizeGeometry,
@@ -50,7 +50,12 @@ async function blurredCover(
     align: 50,
   });
   const filled = await applyGeometry(image, cover);
-  return mapFrames(filled, size, (data) => gaussianBlurRgba(data, size, radius, sigma));
+  // Blurred in place, so never on the picture's own pixels (an unchanged cover returns them).
+  return mapFrames(filled, size, (data) => {
+    const background = filled === image ? data.slice() : data;
+    blurAllChannelsInPlace(background, size, radius, sigma);
+    return background;
+  });
 }
 
 async function applyGeometry(

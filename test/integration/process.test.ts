@@ -140,6 +140,18 @@ describe('resize test vectors over HTTP (PROTOCOL.md §8)', () => {
     const left = image.data.subarray((150 * 500 + 2) * 4, (150 * 500 + 2) * 4 + 4);
     expect(Array.from(left)).not.toEqual([255, 255, 255, 255]);
     expect(left[3]).toBe(255);
+    // The left padding (x < 25) is the cover-scaled picture, Gaussian-blurred.
+    const strip = await sharp(response.body)
+      .extract({ left: 0, top: 0, width: 25, height: 300 })
+      .png()
+      .toBuffer();
+    const reference = await sharp(await syntheticJpeg(600, 400))
+      .resize(500, 300, { fit: 'cover' })
+      .blur(5)
+      .extract({ left: 0, top: 0, width: 25, height: 300 })
+      .png()
+      .toBuffer();
+    expect(await similarity(strip, reference)).toBeGreaterThanOrEqual(0.95);
   });
 
   it('the 9,999 px rule holds for the final image', async () => {

@@ -121,6 +121,20 @@ describe('blur (§3.11): a truncated Gaussian whose cost does not grow with the 
     expect(await similarity(await rgb(data), reference)).toBeGreaterThanOrEqual(0.98);
   });
 
+  it('degenerate frames and the largest radius', () => {
+    for (const [w, h] of [
+      [1, 1],
+      [1, 7],
+      [9, 1],
+      [3, 200],
+    ] as const) {
+      const frame = new Uint8Array(w * h * 4).fill(200);
+      blurInPlace(frame, { width: w, height: h }, 50, 50);
+      sharpenInPlace(frame, { width: w, height: h }, 50, 1);
+      expect(frame.every((v) => v === 200)).toBe(true);
+    }
+  });
+
   it('keeps flat areas exact and does not shift the edges', () => {
     const flat = new Uint8Array(64 * 32 * 4).fill(77);
     blurInPlace(flat, { width: 64, height: 32 }, 9, 4);

@@ -69,6 +69,23 @@ describe('resampler (wasm/kernels/resample.c, SIMD Lanczos-3)', () => {
     expect(edge[2]).toBeGreaterThanOrEqual(250);
   });
 
+  it('degenerate sizes: single rows, columns and pixels, both ways', () => {
+    for (const [sw, sh, dw, dh] of [
+      [1, 1, 5, 3],
+      [7, 1, 1, 1],
+      [1, 9, 1, 2],
+      [3000, 1, 10, 1],
+      [1, 2000, 3, 700],
+      [2, 2, 9999, 1],
+    ] as const) {
+      const data = new Uint8Array(sw * sh * 4);
+      for (let i = 0; i < data.length; i += 4) data.set([9, 99, 199, 255], i);
+      const out = resample(raster(data, sw, sh, false), { width: dw, height: dh });
+      expect([out.width, out.height]).toEqual([dw, dh]);
+      expect(out.frames[0]!.data.every((v, i) => v === [9, 99, 199, 255][i % 4])).toBe(true);
+    }
+  });
+
   it('leaves the caller’s pixels untouched', () => {
     const data = new Uint8Array(40 * 40 * 4).map((_, i) => (i * 7) & 255);
     const copy = data.slice();

@@ -1,6 +1,7 @@
 /*
- * Gaussian blur of RGBA8 frames in place, for `blur` and `sharpen` (PROTOCOL.md §3.10–3.11): a
- * kernel of radius r (width 2r+1) and sigma s, edges extended, R, G and B changed, alpha kept.
+ * Gaussian blur of RGBA8 frames in place, for `blur` and `sharpen` (PROTOCOL.md §3.10–3.11) and
+ * the blurred `resize` pad background: a kernel of radius r (width 2r+1) and sigma s, edges
+ * extended; R, G and B change, and alpha too when asked (effects keep it, §3.11).
  *
  * The cost per pixel does not depend on the radius: each 1-D pass reads running sums (prefix sums)
  * and the kernel is a stack of centred boxes, Σ w_k · box(half-width h_k). Up to 8 boxes the
@@ -78,7 +79,7 @@ static inline v128_t load_pixel(const uint8_t *p) {
  * the strip is read as one cache-friendly run.
  */
 static void blur_lines(uint8_t *base, int n, size_t step, int lanes, int radius,
-                       const BoxStack *stack) {
+                       const BoxStack *stack, v128_t keep_alpha) {
   /* sums[i·lanes + l] = Σ of lane l's first i pixels of the line extended by r at each end. */
   v128_t acc[STRIP];
   for (int l = 0; l < lanes; l++) acc[l] = sums[l] = wasm_i32x4_splat(0);
@@ -90,7 +91,6 @@ static void blur_lines(uint8_t *base, int n, size_t step, int lanes, int radius,
     v128_t *out = sums + (size_t)(i + 1) * lanes;
     for (int l = 0; l < lanes; l++) out[l] = acc[l] = wasm_i32x4_add(acc[l], load_pixel(row + 4 * l));
   }
-  const v128_t keep_alpha = wasm_i32x4_make(0, 0, 0, -1);
   for (int x = 0; x < n; x++) {
     int centre = x + radius; /* index of x in the extended line */
     uint8_t *row = base + (size_t)x * step;
@@ -114,21 +114,25 @@ static void blur_lines(uint8_t *base, int n, size_t step, int lanes, int radius,
 }
 
 /*
- * Blurs the width×height RGBA frame at `data` in place with a radius-r, sigma-s Gaussian (r ≤ 50).
+ * Blurs the width×height RGBA frame at `data` in place with a radius-r, sigma-s Gaussian (r ≤ 50),
+ * alpha included when `blur_alpha`.
  * Returns 0, or 1 when memory ran out (the frame is then unchanged or partly blurred).
  */
-EXPORT int blur_rgba(uint8_t *data, int width, int height, int radius, double sigma) {
+EXPORT int blur_rgba(uint8_t *data, int width, int height, int radius, double sigma,
+                     int blur_alpha) {
   if (radius < 1 || radius > 50 || sigma <= 0) return 1;
   int longest = width > height ? width : height;
   if (!ensure_sums(((size_t)longest + 2 * radius + 1) * STRIP)) return 1;
   BoxStack stack;
   make_stack(&stack, radius, sigma);
+  const v128_t keep_alpha = blur_alpha ? wasm_i32x4_splat(0) : wasm_i32x4_make(0, 0, 0, -1);
   for (int y = 0; y < height; y++) {
-    blur_lines(data + (size_t)y * width * 4, width, 4, 1, radius, &stack);
+    blur_lines(data + (size_t)y * width * 4, width, 4, 1, radius, &stack, keep_alpha);
   }
   for (int x = 0; x < width; x += STRIP) {
     int lanes = width - x < STRIP ? width - x : STRIP;
-    blur_lines(data + (size_t)x * 4, height, (size_t)width * 4, lanes, radius, &stack);
+    blur_lines(data + (size_t)x * 4, height, (size_t)width * 4, lanes, radius, &stack,
+               keep_alpha);
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 import { BosError } from '../errors';
 import type { Size } from '../image';
+import { feedStrips } from '../kernels/strips';
 import { jpegEncoder } from './wasm-codecs';
 
 /**
@@ -17,16 +18,13 @@ export async function encodeJpeg(
   try {
     const strip = module._jpeg_enc_begin(size.width, size.height, quality, progressive ? 1 : 0);
     if (strip === 0) throw new BosError('ImageTooLarge', 'Not enough memory to encode the JPEG.');
-    const rowBytes = size.width * 4;
-    const stripRows = module._jpeg_enc_strip_rows();
-    for (let y = 0; y < size.height; y += stripRows) {
-      const rows = Math.min(stripRows, size.height - y);
-      // HEAPU8 is read afresh: a growing memory replaces it.
-      module.HEAPU8.set(data.subarray(y * rowBytes, (y + rows) * rowBytes), strip);
-      if (module._jpeg_enc_push(rows) !== 0) {
-        throw new BosError('ImageTooLarge', 'Not enough memory to encode the JPEG.');
-      }
-    }
+    const fed = feedStrips(data, size, {
+      heap: () => module.HEAPU8,
+      strip,
+      stripRows: module._jpeg_enc_strip_rows(),
+      push: (rows) => module._jpeg_enc_push(rows) === 0,
+    });
+    if (!fed) throw new BosError('ImageTooLarge', 'Not enough memory to encode the JPEG.');
     const output = module._jpeg_enc_finish();
     if (output === 0) throw new BosError('ImageTooLarge', 'Not enough memory to encode the JPEG.');
     return module.HEAPU8.slice(output, output + module._jpeg_enc_size());

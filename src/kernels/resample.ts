@@ -1,5 +1,6 @@
 import { BosError } from '../errors';
 import { mapFrames, type RasterImage, type Size } from '../image';
+import { feedStrips } from './strips';
 import { kernels } from './wasm-kernels';
 
 const outOfMemory = () => new BosError('ImageTooLarge', 'Not enough memory to resample the image.');
@@ -23,16 +24,12 @@ export function resample(image: RasterImage, size: Size): RasterImage {
         image.hasAlpha ? 1 : 0,
       );
       if (strip === 0) throw outOfMemory();
-      const rowBytes = image.width * 4;
-      const stripRows = module.resample_strip_rows();
-      for (let y = 0; y < image.height; y += stripRows) {
-        const rows = Math.min(stripRows, image.height - y);
-        // The buffer is read afresh each time: a growing memory detaches the old one.
-        new Uint8Array(module.memory.buffer, strip, rows * rowBytes).set(
-          data.subarray(y * rowBytes, (y + rows) * rowBytes),
-        );
-        module.resample_push(rows);
-      }
+      feedStrips(data, image, {
+        heap: () => new Uint8Array(module.memory.buffer),
+        strip,
+        stripRows: module.resample_strip_rows(),
+        push: (rows) => (module.resample_push(rows), true),
+      });
       const output = module.resample_finish();
       if (output === 0) throw outOfMemory();
       return new Uint8Array(module.memory.buffer, output, size.width * size.height * 4).slice();

@@ -67,6 +67,7 @@ export function defineAction<P extends ParamSpecs>(
         implemented:
           apply !== undefined || definition.stage === 'encoder' || definition.stage === 'orient',
         outputSize: (input) => (outputSize ? outputSize(input, args) : input),
+        resamples: definition.resamples ?? false,
         sourceNeeds: (input) => (sourceNeeds ? sourceNeeds(input, args) : { scale: 1 }),
         forwardNeeds: (input, downstream) => forwardNeeds?.(input, args, downstream),
         apply: async (image, context) => {

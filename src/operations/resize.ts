@@ -150,6 +150,7 @@ export const resize = defineAction({
     }
   },
   outputSize: (input, args) => resultSize(input, resizeGeometry(input, geometryArgs(args))),
+  resamples: true,
   sourceNeeds,
   apply: (image, args) =>
     applyGeometry(image, resizeGeometry(logicalSize(image), geometryArgs(args)), args),

@@ -55,6 +55,8 @@ export interface ActionDefinition<P extends ParamSpecs> {
    * decoder may reduce to. Only actions that read `image.view` in `apply` may declare it.
    */
   sourceNeeds?: (input: Size, args: Args<P>) => SourceNeeds;
+  /** Whether `apply` runs the resampler (its memory counts in the planner's prediction). */
+  resamples?: boolean;
   /**
    * For actions that carry a reduced view through unchanged in meaning (a quarter turn): the next
    * action's needs, given in this action's output, mapped back onto its input; undefined when they
@@ -75,6 +77,7 @@ export interface BoundAction {
   canonical: string;
   implemented: boolean;
   outputSize(input: Size): Size;
+  resamples: boolean;
   sourceNeeds(input: Size): SourceNeeds;
   forwardNeeds(input: Size, downstream: SourceNeeds): SourceNeeds | undefined;
   apply(image: RasterImage, context: ActionContext): Promise<RasterImage>;

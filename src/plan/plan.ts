@@ -77,7 +77,7 @@ export function planImage(
         sourceBytes,
         hint,
         sizes,
-        resamples: command.pixelActions.map((action) => action.name === 'resize'),
+        resamples: command.pixelActions.map((action) => action.resamples),
         oriented: orientation > 1,
         output: size,
         format,

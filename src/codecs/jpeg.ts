@@ -1,6 +1,6 @@
 import { BosError } from '../errors';
 import type { RasterImage, Size } from '../image';
-import { coversAll, reductionFor, wholeRegion, type DecodeHint } from './reduced';
+import { coversAll, eighthsFor, wholeRegion, type DecodeHint } from './reduced';
 import { jpegDecoder } from './wasm-codecs';
 
 /**
@@ -49,14 +49,15 @@ async function decodeLeased(
   cleanup: Array<() => void> | undefined,
 ): Promise<RasterImage> {
   const module = await jpegDecoder();
-  const denominator = reductionFor(hint.scale);
-  // libjpeg's scaled size is ceil(full / denominator); regions are given in scaled pixels.
+  const eighths = eighthsFor(hint.scale);
+  // libjpeg's scaled size is ceil(full × M / 8); regions are given in scaled pixels.
   const scaled = {
-    width: Math.ceil(full.width / denominator),
-    height: Math.ceil(full.height / denominator),
+    width: Math.ceil((full.width * eighths) / 8),
+    height: Math.ceil((full.height * eighths) / 8),
   };
-  const sx = scaled.width / full.width;
-  const sy = scaled.height / full.height;
+  // Exactly M/8: the last scaled column and row may stand for less than a pixel of the picture.
+  const sx = eighths / 8;
+  const sy = eighths / 8;
   const wanted = wholeRegion(hint.region, full);
   const region = wholeRegion(
     { x: wanted.x * sx, y: wanted.y * sy, width: wanted.width * sx, height: wanted.height * sy },
@@ -68,7 +69,7 @@ async function decodeLeased(
   const output = module._jpeg_decode(
     input,
     bytes.length,
-    denominator,
+    eighths,
     region.x,
     region.y,
     region.width,
@@ -98,7 +99,7 @@ async function decodeLeased(
     releaseLease();
   }
   const image: RasterImage = { width, height, hasAlpha: false, frames: [{ data, delayMs: 0 }] };
-  if (denominator === 1 && coversAll(region, full)) return image;
+  if (eighths === 8 && coversAll(region, full)) return image;
   return {
     ...image,
     view: {

@@ -17,6 +17,53 @@ export function reductionFor(scale: number): 1 | 2 | 4 | 8 {
   return 1;
 }
 
+/**
+ * The smallest M (1..8) for which libjpeg's M/8 scaled decode still gives at least `scale`.
+ * The epsilon keeps a scale computed as 3/8 from rounding up to 4/8.
+ */
+export function eighthsFor(scale: number): number {
+  return Math.min(8, Math.max(1, Math.ceil(scale * 8 - 1e-9)));
+}
+
+/**
+ * How much detail a reduced decode must keep beyond what the next action needs: `faithful`
+ * matches a full decode; a number is a plain margin, for when memory allows no more.
+ */
+export type DecodeMargin = 'faithful' | number;
+
+/**
+ * The faithful margins, measured as SSIM against sharp decoding in full (fastShrinkOnLoad off) on
+ * the fixture photos at 150–1000 px. JPEG: any M/8 decode followed by a Lanczos that still
+ * reduces ≥ 1.5× is within 0.001 of a full decode, and ≥ 2× within 0.0005; 2 it is. (Margins of
+ * 4 were once needed only because the resize stretched a scaled decode's partial last pixel over
+ * the picture: see pictureWindow.) WebP: libwebp's scaler is a box filter; 4, in powers of two.
+ */
+const FAITHFUL_MARGIN = { jpg: 2, webp: 4 };
+
+/**
+ * The scale this format's decoder will produce for an action that needs `needed` of the full
+ * picture: JPEG in eighths, still WebP in powers of two, anything else whole.
+ */
+export function decodeScale(
+  source: { format: ImageFormat; frames: number },
+  needed: number,
+  margin: DecodeMargin,
+): number {
+  if (!decodesReduced(source)) return 1;
+  const jpeg = source.format === 'jpg';
+  const factor = margin !== 'faithful' ? margin : jpeg ? FAITHFUL_MARGIN.jpg : FAITHFUL_MARGIN.webp;
+  const wanted = Math.min(1, needed * factor);
+  return jpeg ? eighthsFor(wanted) / 8 : 1 / reductionFor(wanted);
+}
+
+/** The scale a decoder actually produces for a hint (the planner's hints are already exact). */
+export const hintScale = (source: { format: ImageFormat; frames: number }, hint: DecodeHint) =>
+  !decodesReduced(source)
+    ? 1
+    : source.format === 'jpg'
+      ? eighthsFor(hint.scale) / 8
+      : 1 / reductionFor(hint.scale);
+
 /** The hint's region snapped outward to whole pixels and clamped to the image. */
 export function wholeRegion(region: Rect | undefined, full: Size): Rect {
   if (!region) return { x: 0, y: 0, width: full.width, height: full.height };

@@ -1,5 +1,5 @@
 import { BosError } from '../errors';
-import { mapFrames, type RasterImage, type Size } from '../image';
+import { mapFrames, type RasterImage, type Rect, type Size } from '../image';
 import { feedStrips } from './strips';
 import { kernels } from './wasm-kernels';
 
@@ -10,9 +10,20 @@ const outOfMemory = () => new BosError('ImageTooLarge', 'Not enough memory to re
  * reductions as libvips does. The source goes in by strips of rows, so it is never copied into
  * the module whole. Transparent frames are resampled premultiplied, so clear pixels do not bleed
  * their colour into the edges. Gamma-linear resampling is off, as in sharp's default.
+ *
+ * A reduced decode (an image with a view) is resampled from exactly the part of its pixels the
+ * picture covers (see pictureWindow), and the result is plain pixels.
  */
 export function resample(image: RasterImage, size: Size): RasterImage {
-  if (size.width === image.width && size.height === image.height) return image;
+  const window = pictureWindow(image);
+  const whole =
+    window.x === 0 &&
+    window.y === 0 &&
+    window.width === image.width &&
+    window.height === image.height;
+  if (whole && size.width === image.width && size.height === image.height) {
+    return image.view ? withoutView(image) : image;
+  }
   const module = kernels();
   return mapFrames(image, size, (data) => {
     try {
@@ -22,6 +33,10 @@ export function resample(image: RasterImage, size: Size): RasterImage {
         size.width,
         size.height,
         image.hasAlpha ? 1 : 0,
+        window.x,
+        window.y,
+        window.width,
+        window.height,
       );
       if (strip === 0) throw outOfMemory();
       feedStrips(data, image, {
@@ -37,4 +52,28 @@ export function resample(image: RasterImage, size: Size): RasterImage {
       module.resample_release();
     }
   });
+}
+
+const withoutView = (image: RasterImage): RasterImage => {
+  const plain = { ...image };
+  delete plain.view;
+  return plain;
+};
+
+/**
+ * Where the whole picture lies in an image's pixels, in continuous pixel coordinates. A scaled
+ * decode's last column and row stand for less than a pixel of the picture (2725 px at 1/2 is
+ * 1362.5 px, decoded as 1363; after an EXIF flip that half pixel is on the left), so resampling
+ * the pixels edge to edge would stretch the picture by up to a pixel.
+ */
+export function pictureWindow(image: RasterImage): Rect {
+  const view = image.view;
+  if (!view) return { x: 0, y: 0, width: image.width, height: image.height };
+  const sx = image.width / view.rect.width;
+  const sy = image.height / view.rect.height;
+  const left = Math.max(0, -view.rect.x * sx);
+  const top = Math.max(0, -view.rect.y * sy);
+  const right = Math.min(image.width, (view.full.width - view.rect.x) * sx);
+  const bottom = Math.min(image.height, (view.full.height - view.rect.y) * sy);
+  return { x: left, y: top, width: right - left, height: bottom - top };
 }

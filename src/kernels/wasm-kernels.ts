@@ -11,6 +11,10 @@ export interface KernelExports {
     outWidth: number,
     outHeight: number,
     hasAlpha: number,
+    windowX: number,
+    windowY: number,
+    windowWidth: number,
+    windowHeight: number,
   ): number;
   resample_strip_rows(): number;
   resample_push(rows: number): void;

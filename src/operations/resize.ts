@@ -66,15 +66,15 @@ async function applyGeometry(
   switch (geometry.kind) {
     case 'unchanged':
       // Only reachable with a view if a planner asked for less than it needed: restore the size.
-      return image.view ? resample(pixelsOnly(image), image.view.full) : image;
+      return image.view ? resample(image, image.view.full) : image;
     case 'scale':
-      return resample(pixelsOnly(image), geometry.size);
+      return resample(image, geometry.size);
     case 'fill': {
       // Scale the whole picture to the mfit size, then cut the box: the protocol's exact
       // geometry. Crop-first is only for extreme aspect ratios whose mfit image would be huge.
       const { scaled, offset, size } = geometry;
       if (scaled.width * scaled.height <= 4 * size.width * size.height + 4_000_000) {
-        const mfit = resample(pixelsOnly(image), scaled);
+        const mfit = resample(image, scaled);
         const box = { ...offset, ...size };
         return mapFrames(mfit, size, (data) => cropPixels(data, mfit, box));
       }
@@ -84,7 +84,7 @@ async function applyGeometry(
     }
     case 'pad': {
       const whole = pixelsOnly(image);
-      const content = resample(whole, geometry.content);
+      const content = resample(image, geometry.content);
       const { size, offset } = geometry;
       const background =
         args?.radius !== undefined && args.sigma !== undefined

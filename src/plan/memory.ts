@@ -1,5 +1,5 @@
 import type { ImageProbe } from '../codecs/probe';
-import { decodesReduced, reductionFor, wholeRegion, type DecodeHint } from '../codecs/reduced';
+import { decodesReduced, hintScale, wholeRegion, type DecodeHint } from '../codecs/reduced';
 import type { OutputFormat, Size } from '../image';
 import { LIMITS } from '../limits';
 
@@ -71,8 +71,8 @@ export function predictPeakBytes(input: {
 /** What the decoder will produce for this hint (JPEG and still WebP reduce; others do not). */
 export function decodedDimensions(probe: ImageProbe, hint: DecodeHint): Size {
   const full = { width: probe.width, height: probe.height };
-  if (!decodesReduced(probe)) return full;
-  const d = reductionFor(hint.scale);
+  const scale = hintScale(probe, hint);
+  if (scale === 1 && !hint.region) return full;
   const region = wholeRegion(hint.region, full);
-  return { width: Math.ceil(region.width / d), height: Math.ceil(region.height / d) };
+  return { width: Math.ceil(region.width * scale), height: Math.ceil(region.height * scale) };
 }

@@ -1,4 +1,5 @@
 import type { DecodeHint, EncodeSettings } from '../codecs';
+import { decodeScale, type DecodeMargin } from '../codecs/reduced';
 import { BosError } from '../errors';
 import type { ImageProbe } from '../codecs/probe';
 import type { Config } from '../config';
@@ -115,12 +116,12 @@ function firstNeeds(actions: BoundAction[], input: Size, sizes: Size[]): SourceN
 }
 
 /**
- * Quality wants the decoder to keep 4× the pixels the first action needs (a residual Lanczos
- * after the 1/4 and 1/8 IDCTs, and in places even after the 1/2 IDCT, under ~3–4 measurably drops
- * SSIM below 0.98); memory may not allow it. The first margin whose predicted peak fits the budget
- * wins; with none, the request is refused before anything is decoded.
+ * The decoder keeps what a faithful result needs (decodeScale: twice the pixels the first action
+ * needs for JPEG, four times for WebP); when memory does not allow it, a margin of 2, then 1, is
+ * tried. The first whose predicted peak fits the budget wins; with none, the request is refused
+ * before anything is decoded.
  */
-const QUALITY_MARGINS = [4, 2, 1];
+const DECODE_MARGINS: DecodeMargin[] = ['faithful', 2, 1];
 
 function chooseDecodeHint(
   probe: ImageProbe,
@@ -134,8 +135,8 @@ function chooseDecodeHint(
   // Animations are decoded whole: their frames are composited at full size.
   const candidates: DecodeHint[] =
     needs && probe.frames === 1
-      ? QUALITY_MARGINS.map((margin) => ({
-          scale: Math.min(1, needs.scale * margin),
+      ? DECODE_MARGINS.map((margin) => ({
+          scale: decodeScale(probe, needs.scale, margin),
           ...(region ? { region } : {}),
         }))
       : [{ scale: 1 }];

@@ -164,7 +164,7 @@ describe('resize test vectors over HTTP (PROTOCOL.md §8)', () => {
   });
 });
 
-describe('reduced decoding (DCT scaling and regions) stays equal to sharp (SSIM ≥ 0.98)', () => {
+describe('reduced decoding (DCT scaling and regions) stays equal to sharp (SSIM ≥ 0.99)', () => {
   // References follow PROTOCOL.md's geometry exactly: sizes rounded half up, fill = mfit-scale
   // then crop at floor(slack × align / 100) (sharp's own cover crop rounds differently).
   // sharp with shrink-on-load off: the reference is a full-quality decode.
@@ -197,7 +197,8 @@ describe('reduced decoding (DCT scaling and regions) stays equal to sharp (SSIM 
     const response = await process('street.jpg', `image/${command}/format,f_png`);
     expect(response.status).toBe(200);
     const expected = await reference();
-    expect(await similarity(response.body, expected)).toBeGreaterThanOrEqual(0.98);
+    // A full decode measures 0.992–0.997 here; a stretched partial pixel measured 0.972.
+    expect(await similarity(response.body, expected)).toBeGreaterThanOrEqual(0.99);
   });
 
   it('with EXIF orientation 6 and a reduced decode', async () => {

@@ -4,6 +4,7 @@ import { decodeImage } from '../../src/codecs';
 import { probeImage } from '../../src/codecs/probe';
 import type { RasterImage, Rect } from '../../src/image';
 import { applyOrientation, storedToUpright, uprightToStored } from '../../src/kernels/orient';
+import { pictureWindow, resample } from '../../src/kernels/resample';
 import { fixture, similarity } from '../helpers/images';
 
 const raw = (image: RasterImage) =>
@@ -74,6 +75,43 @@ describe('reduced decoding stays visually equal to full decoding', () => {
     },
   );
 
+  // Every eighth: the decoded width is ceil(2725 × M/8), so the last column stands for part of a
+  // pixel. Resampled from the exact window the picture covers, a 400 px result equals a full
+  // decode resized by sharp; stretching the partial pixel over the picture measured 0.972–0.986.
+  it.each([2, 3, 4, 5, 6, 7])(
+    'JPEG decoded at %i/8 and resized to 400 px equals a full decode (SSIM ≥ 0.99)',
+    async (eighths) => {
+      const image = await decodeImage(photo, probe, { scale: eighths / 8 });
+      expect(image.width).toBe(Math.ceil((2725 * eighths) / 8));
+      expect(image.view?.rect.width).toBeCloseTo(image.width / (eighths / 8), 9);
+      const window = pictureWindow(image);
+      expect(window.width).toBeCloseTo((2725 * eighths) / 8, 9);
+      const resized = resample(image, { width: 400, height: 327 });
+      expect(resized.view).toBeUndefined();
+      const reference = sharp(photo).resize(400, 327, { fit: 'fill', fastShrinkOnLoad: false });
+      expect(await similarity(await raw(resized).png().toBuffer(), reference)).toBeGreaterThan(
+        0.99,
+      );
+    },
+  );
+
+  it('the picture window of a scaled decode after an EXIF flip starts inside the first pixel', () => {
+    // 2725 px at 1/2 is 1362.5 px decoded as 1363; mirrored, the half pixel is on the left.
+    const image: RasterImage = {
+      width: 1363,
+      height: 10,
+      hasAlpha: false,
+      frames: [{ data: new Uint8Array(1363 * 10 * 4), delayMs: 0 }],
+      view: { full: { width: 2725, height: 20 }, rect: { x: -1, y: 0, width: 2726, height: 20 } },
+    };
+    expect(pictureWindow(image)).toEqual({ x: 0.5, y: 0, width: 1362.5, height: 10 });
+    const upright = {
+      ...image,
+      view: { ...image.view!, rect: { x: 0, y: 0, width: 2726, height: 20 } },
+    };
+    expect(pictureWindow(upright)).toEqual({ x: 0, y: 0, width: 1362.5, height: 10 });
+  });
+
   it('JPEG region decoding returns exactly the requested pixels of a full decode', async () => {
     const region = { x: 301, y: 157, width: 640, height: 480 };
     const part = await decodeImage(photo, probe, { scale: 1, region });
@@ -136,6 +174,22 @@ describe('reduced decoding stays visually equal to full decoding', () => {
 });
 
 describe('choice of reduction', () => {
+  it('JPEG in eighths with a margin of 2, WebP in powers of two with 4', async () => {
+    const { decodeScale } = await import('../../src/codecs/reduced');
+    const jpeg = { format: 'jpg' as const, frames: 1 };
+    // 12 MP → 400 px needs 0.1: 0.2 → 2/8. 2725 px → 400 px needs 0.147: 0.294 → 3/8.
+    expect(decodeScale(jpeg, 0.1, 'faithful')).toBe(2 / 8);
+    expect(decodeScale(jpeg, 400 / 2725, 'faithful')).toBe(3 / 8);
+    expect(decodeScale(jpeg, 0.375 / 2, 'faithful')).toBe(3 / 8);
+    expect(decodeScale(jpeg, 0.6, 'faithful')).toBe(1);
+    expect(decodeScale(jpeg, 0.1, 1)).toBe(1 / 8);
+    const webp = { format: 'webp' as const, frames: 1 };
+    expect(decodeScale(webp, 0.1, 'faithful')).toBe(1 / 2);
+    expect(decodeScale(webp, 0.1, 1)).toBe(1 / 8);
+    expect(decodeScale({ format: 'webp', frames: 4 }, 0.1, 1)).toBe(1);
+    expect(decodeScale({ format: 'png', frames: 1 }, 0.1, 1)).toBe(1);
+  });
+
   it('the largest power-of-two reduction that still gives the scale asked for', async () => {
     const { reductionFor } = await import('../../src/codecs/reduced');
     expect([1, 0.6, 0.5, 0.3, 0.25, 0.2, 0.125, 0.01].map(reductionFor)).toEqual([

@@ -1,5 +1,5 @@
 /*
- * JPEG decoding for the Worker, on libjpeg-turbo: DCT-domain scaling (1/1, 1/2, 1/4, 1/8) and
+ * JPEG decoding for the Worker, on libjpeg-turbo: DCT-domain scaling (M/8 for M = 1..8) and
  * region decoding (jpeg_crop_scanline / jpeg_skip_scanlines), RGBA out, every failure returned as
  * a code. libjpeg's default error handler calls exit(); ours longjmps back here instead, and
  * warnings (corrupt or truncated data) count as errors so a partial image is never returned.
@@ -62,11 +62,11 @@ static void cmyk_to_rgba(const uint8_t *cmyk, uint8_t *rgba, unsigned width) {
 }
 
 /*
- * Decodes `data` at 1/scale_denom (1, 2, 4 or 8) and returns the region (x, y, w, h), given in
+ * Decodes `data` at eighths/8 (1..8) and returns the region (x, y, w, h), given in
  * scaled pixels, as a malloc'd RGBA buffer of w*h*4 bytes (w, h <= 0 mean "to the edge"). On
  * failure returns NULL with jpeg_result_code() set. The caller frees the buffer with jpeg_free.
  */
-EXPORT uint8_t *jpeg_decode(const uint8_t *data, int length, int scale_denom, int x, int y, int w,
+EXPORT uint8_t *jpeg_decode(const uint8_t *data, int length, int eighths, int x, int y, int w,
                             int h) {
   struct jpeg_decompress_struct cinfo;
   struct error_manager err;
@@ -76,7 +76,7 @@ EXPORT uint8_t *jpeg_decode(const uint8_t *data, int length, int scale_denom, in
 
   result_width = result_height = 0;
   result_code = JPEG_OK;
-  if (scale_denom != 1 && scale_denom != 2 && scale_denom != 4 && scale_denom != 8) {
+  if (eighths < 1 || eighths > 8) {
     result_code = JPEG_ERROR_ARGUMENT;
     return NULL;
   }
@@ -100,8 +100,10 @@ EXPORT uint8_t *jpeg_decode(const uint8_t *data, int length, int scale_denom, in
   jpeg_read_header(&cinfo, TRUE);
   int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_EXT_RGBA;
-  cinfo.scale_num = 1;
-  cinfo.scale_denom = (unsigned)scale_denom;
+  /* 1/8, 2/8 and 4/8 use libjpeg-turbo's reduced IDCTs (jidctred.c); 3/8, 5/8, 6/8 and 7/8 its
+   * accurate scaled ones (jidctint.c). */
+  cinfo.scale_num = (unsigned)eighths;
+  cinfo.scale_denom = 8;
   cinfo.dct_method = JDCT_ISLOW;
   jpeg_start_decompress(&cinfo);
 

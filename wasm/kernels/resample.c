@@ -75,8 +75,10 @@ static int make_pairs(Taps *taps, int out) {
   return 1;
 }
 
-static int make_taps(Taps *taps, int in, int out, Kernel kernel, double support) {
-  double scale = (double)in / out;
+/* Taps mapping `out` samples onto the source span [origin, origin + extent) of `in` samples. */
+static int make_taps(Taps *taps, int in, double origin, double extent, int out, Kernel kernel,
+                     double support) {
+  double scale = extent / out;
   double filter_scale = scale > 1.0 ? scale : 1.0;
   double reach = support * filter_scale;
   int stride = ((int)ceil(reach) * 2 + 2 + 1) & ~1;
@@ -90,7 +92,7 @@ static int make_taps(Taps *taps, int in, int out, Kernel kernel, double support)
     return 0;
   }
   for (int o = 0; o < out; o++) {
-    double center = (o + 0.5) * scale;
+    double center = origin + (o + 0.5) * scale;
     int first = (int)floor(center - reach + 0.5);
     int last = (int)floor(center + reach + 0.5); /* exclusive */
     if (first < 0) first = 0;
@@ -234,16 +236,19 @@ static int strip_rows_for(int sw, int factor) {
 }
 
 /*
- * Starts resampling an sw×sh RGBA source to dw×dh (premultiplied when `has_alpha`). Returns the
- * strip buffer JavaScript copies source rows into (resample_strip_rows() rows at most per push),
- * or 0 when memory ran out.
+ * Starts resampling an sw×sh RGBA source to dw×dh (premultiplied when `has_alpha`). The output
+ * covers the source window (x0, y0, ew, eh), in continuous source pixels: all of it, or less when
+ * a scaled decode's last row and column hang over the picture's edge (2725 px at 1/2 is 1362.5
+ * px, decoded as 1363). Returns the strip buffer JavaScript copies source rows into
+ * (resample_strip_rows() rows at most per push), or 0 when memory ran out.
  */
-EXPORT uint8_t *resample_begin(int sw, int sh, int dw, int dh, int has_alpha) {
+EXPORT uint8_t *resample_begin(int sw, int sh, int dw, int dh, int has_alpha, double x0,
+                               double y0, double ew, double eh) {
   reset();
-  if (sw < 1 || sh < 1 || dw < 1 || dh < 1) return NULL;
+  if (sw < 1 || sh < 1 || dw < 1 || dh < 1 || !(ew > 0) || !(eh > 0)) return NULL;
   job.sw = sw, job.sh = sh, job.dw = dw, job.dh = dh, job.alpha = has_alpha;
   /* Large reductions: a box pass first, leaving Lanczos at least 3×. */
-  int factor = (int)floor(fmin((double)sw / dw, (double)sh / dh) / 3.0);
+  int factor = (int)floor(fmin(ew / dw, eh / dh) / 3.0);
   job.factor = factor >= 2 ? factor : 1;
   job.fw = (sw + job.factor - 1) / job.factor;
   job.fh = (sh + job.factor - 1) / job.factor;
@@ -256,9 +261,11 @@ EXPORT uint8_t *resample_begin(int sw, int sh, int dw, int dh, int has_alpha) {
     if (job.sums) memset(job.sums, 0, sizeof(v128_t) * job.fw);
   }
   if (!job.strip || !job.mid || (job.factor > 1 && (!job.sums || !job.box_row)) ||
-      !make_taps(&job.across, job.fw, dw, lanczos3, LANCZOS_SUPPORT) ||
+      !make_taps(&job.across, job.fw, x0 / job.factor, ew / job.factor, dw, lanczos3,
+                 LANCZOS_SUPPORT) ||
       !make_pairs(&job.across, dw) ||
-      !make_taps(&job.down, job.fh, dh, lanczos3, LANCZOS_SUPPORT)) {
+      !make_taps(&job.down, job.fh, y0 / job.factor, eh / job.factor, dh, lanczos3,
+                 LANCZOS_SUPPORT)) {
     reset();
     return NULL;
   }

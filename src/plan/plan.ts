@@ -116,10 +116,10 @@ function firstNeeds(actions: BoundAction[], input: Size, sizes: Size[]): SourceN
 }
 
 /**
- * The decoder keeps what a faithful result needs (decodeScale: twice the pixels the first action
- * needs for JPEG, four times for WebP); when memory does not allow it, a margin of 2, then 1, is
- * tried. The first whose predicted peak fits the budget wins; with none, the request is refused
- * before anything is decoded.
+ * The decoder keeps what a faithful result needs (decodeScale: 1.25× the pixels the first action
+ * needs for JPEG, 4× for WebP); when memory does not allow it, less (2×, then 1×) is tried. The
+ * first whose predicted peak fits the budget wins; with none, the request is refused before
+ * anything is decoded.
  */
 const DECODE_MARGINS: DecodeMargin[] = ['faithful', 2, 1];
 

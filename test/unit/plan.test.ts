@@ -31,9 +31,10 @@ const plan = (value: string, source: ImageProbe, sourceBytes = 4_000_000) => {
 };
 
 describe('planner: decode scale and region under the memory budget', () => {
-  it('12 MP → 400 px keeps twice the needed pixels (the 2/8 decode)', () => {
+  it('12 MP → 400 px keeps 1.25× the needed pixels (the 1/8 decode, 500 px)', () => {
     const result = plan('image/resize,w_400/format,f_webp', probe({}));
-    expect(result.decodeHint.scale).toBe(0.25);
+    expect(result.decodeHint.scale).toBe(0.125);
+    expect(plan('image/resize,w_420/format,f_webp', probe({})).decodeHint.scale).toBe(0.25);
     expect(result.output).toEqual({ width: 400, height: 300 });
   });
 
@@ -48,8 +49,9 @@ describe('planner: decode scale and region under the memory budget', () => {
   });
 
   it('a quarter turn passes the next action’s scale and region to the decoder', () => {
-    // 4000×3000 turned is 3000×4000; 300 px wide needs 0.1, kept 2× → 0.2 → the 2/8 decode.
-    expect(plan('image/rotate,a_90/resize,w_300', probe({})).decodeHint.scale).toBe(0.25);
+    // 4000×3000 turned is 3000×4000; 300 px wide needs 0.1, kept 1.25× → the 1/8 decode.
+    expect(plan('image/rotate,a_90/resize,w_300', probe({})).decodeHint.scale).toBe(0.125);
+    expect(plan('image/rotate,a_90/resize,w_400', probe({})).decodeHint.scale).toBe(0.25);
     // The top-left 100×50 of the turned picture is the bottom-left 50×100 of the stored one.
     expect(plan('image/rotate,a_90/crop,w_100,h_50', probe({})).decodeHint).toEqual({
       scale: 1,

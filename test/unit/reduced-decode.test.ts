@@ -174,15 +174,18 @@ describe('reduced decoding stays visually equal to full decoding', () => {
 });
 
 describe('choice of reduction', () => {
-  it('JPEG in eighths with a margin of 2, WebP in powers of two with 4', async () => {
+  it('JPEG in eighths with a margin of 1.25, WebP in powers of two with 4', async () => {
     const { decodeScale } = await import('../../src/codecs/reduced');
     const jpeg = { format: 'jpg' as const, frames: 1 };
-    // 12 MP → 400 px needs 0.1: 0.2 → 2/8. 2725 px → 400 px needs 0.147: 0.294 → 3/8.
-    expect(decodeScale(jpeg, 0.1, 'faithful')).toBe(2 / 8);
-    expect(decodeScale(jpeg, 400 / 2725, 'faithful')).toBe(3 / 8);
-    expect(decodeScale(jpeg, 0.375 / 2, 'faithful')).toBe(3 / 8);
-    expect(decodeScale(jpeg, 0.6, 'faithful')).toBe(1);
-    expect(decodeScale(jpeg, 0.1, 1)).toBe(1 / 8);
+    // 12 MP → 400 px needs 0.1: 0.125 → 1/8. 2725 px → 400 px needs 0.147: 0.18 → 2/8.
+    expect(decodeScale(jpeg, 0.1, 'faithful')).toBe(1 / 8);
+    expect(decodeScale(jpeg, 400 / 2725, 'faithful')).toBe(2 / 8);
+    expect(decodeScale(jpeg, 0.3, 'faithful')).toBe(3 / 8);
+    expect(decodeScale(jpeg, 0.6, 'faithful')).toBe(6 / 8);
+    expect(decodeScale(jpeg, 0.81, 'faithful')).toBe(1);
+    expect(decodeScale(jpeg, 0.15, 1)).toBe(2 / 8);
+    // A fallback never asks for more than the faithful margin.
+    expect(decodeScale(jpeg, 0.1, 2)).toBe(1 / 8);
     const webp = { format: 'webp' as const, frames: 1 };
     expect(decodeScale(webp, 0.1, 'faithful')).toBe(1 / 2);
     expect(decodeScale(webp, 0.1, 1)).toBe(1 / 8);

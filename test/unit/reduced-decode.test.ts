@@ -112,6 +112,18 @@ describe('reduced decoding stays visually equal to full decoding', () => {
     expect(pictureWindow(upright)).toEqual({ x: 0, y: 0, width: 1362.5, height: 10 });
   });
 
+  // Our libjpeg-turbo carries a Huffman patch (wasm/jpeg/huffman.patch); a full decode must still
+  // be byte for byte what libvips decodes (sharp: mozjpeg, the same IDCT and upsampling).
+  it.each(['photo/2569067123_aca715a2ee_o.jpg', 'photo/flowers.jpeg', 'formats/progressive.jpg'])(
+    '%s decodes byte for byte like libvips',
+    async (name) => {
+      const bytes = fixture(name);
+      const image = await decodeImage(bytes, probeImage(bytes), { scale: 1 });
+      const reference = await sharp(bytes, { autoOrient: false }).ensureAlpha().raw().toBuffer();
+      expect(Buffer.from(image.frames[0]!.data).equals(reference)).toBe(true);
+    },
+  );
+
   it('JPEG region decoding returns exactly the requested pixels of a full decode', async () => {
     const region = { x: 301, y: 157, width: 640, height: 480 };
     const part = await decodeImage(photo, probe, { scale: 1, region });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import sharp from 'sharp';
+import { ssim } from 'ssim.js';
 import { SCENARIOS, makeInputs, sizedJpeg } from './scenarios.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -186,6 +187,7 @@ async function measureWorkerd(id, extension, command, warmRuns = WARM_RUNS) {
       warm,
       type: cold.type,
       outputBytes: cold.body.length,
+      body: cold.body,
       growthMiB: growth / 1024,
       idleMiB: (idle[served] ?? 0) / 1024,
     };
@@ -223,12 +225,29 @@ function measureNode(inputPath, command) {
 
 async function measureSharp(input, operation) {
   const times = [];
+  let output;
   for (let i = 0; i <= WARM_RUNS; i++) {
     const begin = performance.now();
-    await operation(sharp(input));
+    output = await operation(sharp(input));
     times.push(performance.now() - begin);
   }
-  return { warm: times.slice(1) };
+  return { warm: times.slice(1), output };
+}
+
+/** Mean SSIM of our response and sharp's output, or why they cannot be compared. */
+async function similarityToSharp(ours, theirs) {
+  const pixels = async (bytes) => {
+    const { data, info } = await sharp(bytes)
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data: new Uint8ClampedArray(data), width: info.width, height: info.height };
+  };
+  const [a, b] = await Promise.all([pixels(ours), pixels(theirs)]);
+  if (a.width !== b.width || a.height !== b.height) {
+    return `sizes differ (${a.width}×${a.height} vs ${b.width}×${b.height})`;
+  }
+  return ssim(a, b).mssim.toFixed(3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,6 +299,7 @@ for (const scenario of SCENARIOS) {
   }
   if (result.supported) {
     result.workerd = await measureWorkerd(scenario.id, input.extension, scenario.command);
+    result.similarity = await similarityToSharp(result.workerd.body, sharpResult.output);
     log(
       `  workerd warm ${ms(median(result.workerd.warm))}, cold ${ms(result.workerd.cold)}, ` +
         `node ${ms(median(result.node.warm))}, sharp ${ms(median(sharpResult.warm))}, ` +
@@ -454,11 +474,13 @@ lines.push(
 );
 lines.push('## Speed', '');
 lines.push(
-  `workerd: \`wrangler dev\` on loopback, wall time of the HTTP request; cold = the first request of a fresh process (codec instantiation included), warm = median (min–max) of ${WARM_RUNS} more, each on a different key so the Cache API never answers. Node: the same pipeline code (bytes in hand, no HTTP), median of ${WARM_RUNS} after one warm-up. sharp: the equivalent operation, median of ${WARM_RUNS} after one warm-up.`,
+  `workerd: \`wrangler dev\` on loopback, wall time of the HTTP request; cold = the first request of a fresh process (codec instantiation included), warm = median (min–max) of ${WARM_RUNS} more, each on a different key so the Cache API never answers. Node: the same pipeline code (bytes in hand, no HTTP), median of ${WARM_RUNS} after one warm-up. sharp: the equivalent operation with its defaults (shrink-on-load included), median of ${WARM_RUNS} after one warm-up. SSIM vs sharp: mean SSIM of our response and sharp's output for the same command (lossy encodings on both sides).`,
   '',
 );
-lines.push('| # | Scenario | Input | workerd cold | workerd warm | Node | sharp | ours/sharp |');
-lines.push('|---|---|---|---|---|---|---|---|');
+lines.push(
+  '| # | Scenario | Input | workerd cold | workerd warm | Node | sharp | ours/sharp | SSIM vs sharp |',
+);
+lines.push('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const s = r.scenario;
   const inputText = `${r.input.width}×${r.input.height} ${r.input.format}, ${(r.input.bytes.length / 1e6).toFixed(1)} MB`;
@@ -466,13 +488,13 @@ for (const r of results) {
   if (!r.supported) {
     const why = r.refused ? `refused: ${r.refused}` : 'not yet supported';
     lines.push(
-      `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | ${why} | | | ${ms(sharpMedian)} | n/a |`,
+      `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | ${why} | | | ${ms(sharpMedian)} | n/a | |`,
     );
     continue;
   }
   const warm = r.workerd.warm;
   lines.push(
-    `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | ${ms(r.workerd.cold)} | ${ms(median(warm))} (${Math.round(Math.min(...warm))}–${Math.round(Math.max(...warm))}) | ${ms(median(r.node.warm))} | ${ms(sharpMedian)} | ${(median(warm) / sharpMedian).toFixed(1)}× |`,
+    `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | ${ms(r.workerd.cold)} | ${ms(median(warm))} (${Math.round(Math.min(...warm))}–${Math.round(Math.max(...warm))}) | ${ms(median(r.node.warm))} | ${ms(sharpMedian)} | ${(median(warm) / sharpMedian).toFixed(2)}× | ${r.similarity} |`,
   );
 }
 lines.push('', '## Memory', '');
@@ -501,7 +523,7 @@ lines.push('');
 lines.push(
   `Scenario 1 (\`${s1.command}\`) at other sizes: ` +
     points
-      .map((p) => `${p.mp} MP → ${p.growth.toFixed(0)} MiB${p.verified ? ' (check)' : ''}`)
+      .map((p) => `${p.mp} MP → ${p.growth.toFixed(0)} MiB${p.verified ? ' (measured again)' : ''}`)
       .join('; ') +
     '.',
   '',

@@ -17,7 +17,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, 'bench', '.work');
 const state = join(work, 'state');
 const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
-const WARM_RUNS = 7;
+const WARM_RUNS = 11;
 const ISOLATE_MIB = 128;
 const started = Date.now();
 const log = (...args) =>

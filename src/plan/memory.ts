@@ -8,7 +8,8 @@ const MIB = 1024 * 1024;
 /**
  * Predicted peak memory (JS and wasm) of one request, from what the plan knows before decoding.
  * Coefficients are measured with `npm run bench` (workerd peak RSS growth, wasm memory sizes):
- * - the isolate with its first codec instances, one 16 MiB encoder included: ~20 MiB;
+ * - the isolate with its first codec instances, one 16 MiB encoder included: ~22 MiB (with
+ *   reduced decodes as small as 500 px, 12 MP → 400 px WebP measures +30–32 MiB in all);
  * - the source twice (JS bytes and the decoder's copy);
  * - the decoded RGBA twice (the decoder's memory, and its JS copy or, for JPEG, the decoder's
  *   working memory and what the collector has not returned yet); decoders that cannot reduce (PNG,
@@ -65,7 +66,7 @@ export function predictPeakBytes(input: {
           : format === 'png'
             ? outputPixels * 14
             : outputPixels * 4 * frames * 2;
-  return 20 * MIB + 2 * sourceBytes + decoder + stage + encoder;
+  return 22 * MIB + 2 * sourceBytes + decoder + stage + encoder;
 }
 
 /** What the decoder will produce for this hint (JPEG and still WebP reduce; others do not). */

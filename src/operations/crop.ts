@@ -2,7 +2,7 @@ import { BosError } from '../errors';
 import { logicalSize, type Rect, type Size } from '../image';
 import { defineAction } from './define';
 import { int, oneOf, type Args } from './params';
-import { cutRect } from './view';
+import { cutRect, withinRect } from './view';
 
 /** Gravity → (column, row) of the origin cell: 0 left/top, 1 centre, 2 right/bottom. */
 const GRAVITY_CELLS: Record<string, readonly [number, number]> = {
@@ -59,7 +59,12 @@ export const crop = defineAction({
     const rect = cropRect(input, args);
     return { width: rect.width, height: rect.height };
   },
-  // Leading the chain, the decoder reads only this region, at full scale.
+  // Leading the chain, the decoder reads only this region, at full scale, or at the scale (and
+  // within the region) the next action needs: crop then resize decodes the region reduced.
   sourceNeeds: (input, args) => ({ scale: 1, region: cropRect(input, args) }),
+  forwardNeeds: (input, args, downstream) => ({
+    scale: downstream.scale,
+    region: withinRect(cropRect(input, args), downstream.region),
+  }),
   apply: async (image, args) => cutRect(image, cropRect(logicalSize(image), args)),
 });

@@ -58,9 +58,9 @@ export interface ActionDefinition<P extends ParamSpecs> {
   /** Whether `apply` runs the resampler (its memory counts in the planner's prediction). */
   resamples?: boolean;
   /**
-   * For actions that carry a reduced view through unchanged in meaning (a quarter turn): the next
-   * action's needs, given in this action's output, mapped back onto its input; undefined when they
-   * cannot pass.
+   * For actions that carry a reduced view through unchanged in meaning (a quarter turn, a crop):
+   * the next action's needs, given in this action's output, mapped back onto its input; undefined
+   * when they cannot pass.
    */
   forwardNeeds?: (input: Size, args: Args<P>, downstream: SourceNeeds) => SourceNeeds | undefined;
   /** Absent while the action is accepted but not executed: the request answers 501. */

@@ -2,6 +2,10 @@ import { cropPixels } from '../kernels/canvas';
 import { mapFrames, type RasterImage, type Rect } from '../image';
 import { clampRect } from '../plan/geometry';
 
+/** `inner` (in the coordinates of `outer`'s own picture) in the coordinates `outer` is given in. */
+export const withinRect = (outer: Rect, inner: Rect | undefined): Rect =>
+  inner ? { ...inner, x: outer.x + inner.x, y: outer.y + inner.y } : outer;
+
 /** The image as plain pixels, forgetting that it may be a reduced view of the source. */
 export function pixelsOnly(image: RasterImage): RasterImage {
   if (!image.view) return image;
@@ -30,15 +34,55 @@ export function inPixels(image: RasterImage, source: Rect): Rect {
   );
 }
 
-/** Cuts `rect` (in full-picture coordinates) out of every frame; views are resolved. */
+/**
+ * Cuts `rect` (in full-picture coordinates) out of every frame. From a reduced view (a scaled
+ * decode, or a decoded region, passed along by a crop) the result is again a view: of the cut
+ * picture, by the decoded pixels that cover `rect` (outward to whole pixels), so a resize that
+ * follows reads exactly the picture's window (see pictureWindow). A view that turns out to be the
+ * whole cut at full scale is plain pixels.
+ */
 export function cutRect(image: RasterImage, rect: Rect): RasterImage {
-  const inside = inPixels(image, rect);
-  const exact =
-    !image.view &&
-    inside.x === 0 &&
-    inside.y === 0 &&
-    inside.width === image.width &&
-    inside.height === image.height;
-  if (exact) return image;
-  return mapFrames(image, inside, (data) => cropPixels(data, image, inside));
+  const view = image.view;
+  if (!view) {
+    const inside = clampRect(rect, image);
+    const all =
+      inside.x === 0 &&
+      inside.y === 0 &&
+      inside.width === image.width &&
+      inside.height === image.height;
+    return all ? image : mapFrames(image, inside, (data) => cropPixels(data, image, inside));
+  }
+  const sx = image.width / view.rect.width;
+  const sy = image.height / view.rect.height;
+  // Tolerance for coordinates that are whole pixels up to floating-point error.
+  const near = 1e-6;
+  const left = Math.max(0, Math.floor((rect.x - view.rect.x) * sx + near));
+  const top = Math.max(0, Math.floor((rect.y - view.rect.y) * sy + near));
+  const right = Math.min(image.width, Math.ceil((rect.x + rect.width - view.rect.x) * sx - near));
+  const bottom = Math.min(
+    image.height,
+    Math.ceil((rect.y + rect.height - view.rect.y) * sy - near),
+  );
+  const inside = {
+    x: left,
+    y: top,
+    width: Math.max(1, right - left),
+    height: Math.max(1, bottom - top),
+  };
+  const cut = mapFrames(image, inside, (data) => cropPixels(data, image, inside));
+  const covered = {
+    x: view.rect.x + left / sx - rect.x,
+    y: view.rect.y + top / sy - rect.y,
+    width: inside.width / sx,
+    height: inside.height / sy,
+  };
+  const whole =
+    Math.abs(covered.x) < near &&
+    Math.abs(covered.y) < near &&
+    inside.width === rect.width &&
+    inside.height === rect.height &&
+    Math.abs(covered.width - rect.width) < near &&
+    Math.abs(covered.height - rect.height) < near;
+  if (whole) return cut;
+  return { ...cut, view: { full: { width: rect.width, height: rect.height }, rect: covered } };
 }

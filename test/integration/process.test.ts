@@ -193,6 +193,34 @@ describe('reduced decoding (DCT scaling and regions) stays equal to sharp (SSIM 
         street().resize(400, 400, { fit: 'contain', background: '#fff', fastShrinkOnLoad: false }),
     ],
     ['resize,l_600', () => street().resize(600, 490, { fit: 'fill', fastShrinkOnLoad: false })],
+    // A crop passes the resize's scale to the decoder: the region is decoded at 2/8 or 3/8, its
+    // edges falling inside decoded pixels.
+    [
+      'crop,x_333,y_201,w_1501,h_1203/resize,w_300',
+      () =>
+        street()
+          .extract({ left: 333, top: 201, width: 1501, height: 1203 })
+          .resize(300, 240, { fit: 'fill' }),
+    ],
+    [
+      'crop,x_1001,y_997,w_1700,h_1200/rotate,90/resize,w_240',
+      async () =>
+        sharp(
+          await street()
+            .extract({ left: 1001, top: 997, width: 1700, height: 1200 })
+            .png()
+            .toBuffer(),
+        )
+          .rotate(90)
+          .resize(240, 340, { fit: 'fill' }),
+    ],
+    [
+      'indexcrop,x_700,i_2/resize,w_150',
+      () =>
+        street()
+          .extract({ left: 1400, top: 0, width: 700, height: 2225 })
+          .resize(150, 477, { fit: 'fill' }),
+    ],
   ])('%s', async (command, reference) => {
     const response = await process('street.jpg', `image/${command}/format,f_png`);
     expect(response.status).toBe(200);

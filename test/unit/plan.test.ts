@@ -57,6 +57,17 @@ describe('planner: decode scale and region under the memory budget', () => {
       scale: 1,
       region: { x: 0, y: 2900, width: 50, height: 100 },
     });
+    // A crop passes the next action's scale through, with its own region.
+    expect(
+      plan('image/crop,x_1000,y_500,w_2000,h_1500/resize,w_400', probe({})).decodeHint,
+    ).toEqual({
+      scale: 0.25,
+      region: { x: 1000, y: 500, width: 2000, height: 1500 },
+    });
+    // crop → crop: the inner region, offset into the picture.
+    expect(
+      plan('image/crop,x_1000,y_500,w_2000,h_1500/crop,x_10,y_20,w_100,h_50', probe({})).decodeHint,
+    ).toEqual({ scale: 1, region: { x: 1010, y: 520, width: 100, height: 50 } });
     // Other angles and pixel effects do not pass anything through.
     const small = probe({ width: 1000, height: 750 });
     expect(plan('image/rotate,a_45/resize,w_30', small).decodeHint).toEqual({ scale: 1 });

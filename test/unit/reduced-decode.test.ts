@@ -5,6 +5,7 @@ import { probeImage } from '../../src/codecs/probe';
 import type { RasterImage, Rect } from '../../src/image';
 import { applyOrientation, storedToUpright, uprightToStored } from '../../src/kernels/orient';
 import { pictureWindow, resample } from '../../src/kernels/resample';
+import { cutRect } from '../../src/operations/view';
 import { fixture, similarity } from '../helpers/images';
 
 const raw = (image: RasterImage) =>
@@ -123,6 +124,31 @@ describe('reduced decoding stays visually equal to full decoding', () => {
       expect(Buffer.from(image.frames[0]!.data).equals(reference)).toBe(true);
     },
   );
+
+  it('a crop of a reduced view is a view of the crop, by the pixels that cover it', () => {
+    // 100×80 pixels standing for a 400×320 picture (a 2/8 decode).
+    const image: RasterImage = {
+      width: 100,
+      height: 80,
+      hasAlpha: false,
+      frames: [{ data: new Uint8Array(100 * 80 * 4), delayMs: 0 }],
+      view: { full: { width: 400, height: 320 }, rect: { x: 0, y: 0, width: 400, height: 320 } },
+    };
+    const cut = cutRect(image, { x: 33, y: 21, width: 150, height: 101 });
+    // Columns 8..45 (picture x 32..184) and rows 5..30 (picture y 20..124) cover the crop.
+    expect([cut.width, cut.height]).toEqual([38, 26]);
+    expect(cut.view).toEqual({
+      full: { width: 150, height: 101 },
+      rect: { x: -1, y: -1, width: 152, height: 104 },
+    });
+    expect(pictureWindow(cut)).toEqual({ x: 0.25, y: 0.25, width: 37.5, height: 25.25 });
+    // At full scale, a decoded region that is exactly the crop becomes plain pixels.
+    const region: RasterImage = {
+      ...image,
+      view: { full: { width: 400, height: 320 }, rect: { x: 50, y: 60, width: 100, height: 80 } },
+    };
+    expect(cutRect(region, { x: 50, y: 60, width: 100, height: 80 }).view).toBeUndefined();
+  });
 
   it('JPEG region decoding returns exactly the requested pixels of a full decode', async () => {
     const region = { x: 301, y: 157, width: 640, height: 480 };

@@ -117,7 +117,7 @@ function firstNeeds(actions: BoundAction[], input: Size, sizes: Size[]): SourceN
 
 /**
  * The decoder keeps what a faithful result needs (decodeScale: 1.25× the pixels the first action
- * needs for JPEG, 4× for WebP); when memory does not allow it, less (2×, then 1×) is tried. The
+ * needs for JPEG, 2× for WebP); when memory does not allow it, less (down to 1×) is tried. The
  * first whose predicted peak fits the budget wins; with none, the request is refused before
  * anything is decoded.
  */

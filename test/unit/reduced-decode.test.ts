@@ -212,7 +212,7 @@ describe('reduced decoding stays visually equal to full decoding', () => {
 });
 
 describe('choice of reduction', () => {
-  it('JPEG in eighths with a margin of 1.25, WebP in powers of two with 4', async () => {
+  it('JPEG in eighths with a margin of 1.25, WebP in powers of two with 2', async () => {
     const { decodeScale } = await import('../../src/codecs/reduced');
     const jpeg = { format: 'jpg' as const, frames: 1 };
     // 12 MP → 400 px needs 0.1: 0.125 → 1/8. 2725 px → 400 px needs 0.147: 0.18 → 2/8.
@@ -225,7 +225,8 @@ describe('choice of reduction', () => {
     // A fallback never asks for more than the faithful margin.
     expect(decodeScale(jpeg, 0.1, 2)).toBe(1 / 8);
     const webp = { format: 'webp' as const, frames: 1 };
-    expect(decodeScale(webp, 0.1, 'faithful')).toBe(1 / 2);
+    expect(decodeScale(webp, 0.1, 'faithful')).toBe(1 / 4);
+    expect(decodeScale(webp, 0.3, 'faithful')).toBe(1);
     expect(decodeScale(webp, 0.1, 1)).toBe(1 / 8);
     expect(decodeScale({ format: 'webp', frames: 4 }, 0.1, 1)).toBe(1);
     expect(decodeScale({ format: 'png', frames: 1 }, 0.1, 1)).toBe(1);

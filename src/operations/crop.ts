@@ -1,8 +1,8 @@
 import { BosError } from '../errors';
-import { logicalSize, type Rect, type Size } from '../image';
+import type { Rect, Size } from '../image';
 import { defineAction } from './define';
 import { int, oneOf, type Args } from './params';
-import { cutRect, withinRect } from './view';
+import { cuttingAction } from './view';
 
 /** Gravity → (column, row) of the origin cell: 0 left/top, 1 centre, 2 right/bottom. */
 const GRAVITY_CELLS: Record<string, readonly [number, number]> = {
@@ -55,16 +55,6 @@ export const crop = defineAction({
   name: 'crop',
   stage: 'pixels',
   params,
-  outputSize: (input, args) => {
-    const rect = cropRect(input, args);
-    return { width: rect.width, height: rect.height };
-  },
-  // Leading the chain, the decoder reads only this region, at full scale, or at the scale (and
-  // within the region) the next action needs: crop then resize decodes the region reduced.
-  sourceNeeds: (input, args) => ({ scale: 1, region: cropRect(input, args) }),
-  forwardNeeds: (input, args, downstream) => ({
-    scale: downstream.scale,
-    region: withinRect(cropRect(input, args), downstream.region),
-  }),
-  apply: async (image, args) => cutRect(image, cropRect(logicalSize(image), args)),
+  // crop then resize decodes only the region, reduced to what the resize needs.
+  ...cuttingAction(cropRect),
 });

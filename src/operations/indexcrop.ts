@@ -1,8 +1,8 @@
 import { BosError, missingParameter } from '../errors';
-import { logicalSize, type Rect, type Size } from '../image';
+import type { Rect, Size } from '../image';
 import { defineAction } from './define';
 import { int, type Args } from './params';
-import { cutRect, withinRect } from './view';
+import { cuttingAction } from './view';
 
 const params = { x: int(1, 9999), y: int(1, 9999), i: int(0, 65536, 0) } as const;
 
@@ -33,15 +33,5 @@ export const indexcrop = defineAction({
       throw new BosError('InvalidArgument', 'parameters x and y of action indexcrop are exclusive');
     }
   },
-  outputSize: (input, args) => {
-    const rect = tileRect(input, args);
-    return { width: rect.width, height: rect.height };
-  },
-  sourceNeeds: (input, args) => ({ scale: 1, region: tileRect(input, args) }),
-  // Like crop: what the next action needs, within the tile.
-  forwardNeeds: (input, args, downstream) => ({
-    scale: downstream.scale,
-    region: withinRect(tileRect(input, args), downstream.region),
-  }),
-  apply: async (image, args) => cutRect(image, tileRect(logicalSize(image), args)),
+  ...cuttingAction(tileRect),
 });

@@ -1,6 +1,7 @@
 import { cropPixels } from '../kernels/canvas';
-import { mapFrames, type RasterImage, type Rect } from '../image';
+import { logicalSize, mapFrames, type RasterImage, type Rect, type Size } from '../image';
 import { clampRect } from '../plan/geometry';
+import type { SourceNeeds } from './types';
 
 /** `inner` (in the coordinates of `outer`'s own picture) in the coordinates `outer` is given in. */
 export const withinRect = (outer: Rect, inner: Rect | undefined): Rect =>
@@ -85,4 +86,24 @@ export function cutRect(image: RasterImage, rect: Rect): RasterImage {
     Math.abs(covered.height - rect.height) < near;
   if (whole) return cut;
   return { ...cut, view: { full: { width: rect.width, height: rect.height }, rect: covered } };
+}
+
+/**
+ * The members of an action that cuts one rectangle out of its input (crop, indexcrop): its size;
+ * leading the chain, only that region decoded at full scale; followed by another action, that
+ * action's scale, within the region; and the cut itself, views included.
+ */
+export function cuttingAction<A>(rectOf: (input: Size, args: A) => Rect) {
+  return {
+    outputSize: (input: Size, args: A): Size => {
+      const rect = rectOf(input, args);
+      return { width: rect.width, height: rect.height };
+    },
+    sourceNeeds: (input: Size, args: A): SourceNeeds => ({ scale: 1, region: rectOf(input, args) }),
+    forwardNeeds: (input: Size, args: A, downstream: SourceNeeds): SourceNeeds => ({
+      scale: downstream.scale,
+      region: withinRect(rectOf(input, args), downstream.region),
+    }),
+    apply: async (image: RasterImage, args: A) => cutRect(image, rectOf(logicalSize(image), args)),
+  };
 }

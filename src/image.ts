@@ -58,6 +58,18 @@ export interface RasterImage extends Size {
 /** The size actions reason about: the full picture, even when the pixels are a reduced view. */
 export const logicalSize = (image: RasterImage): Size => image.view?.full ?? image;
 
+/** The image as plain pixels, forgetting that it may be a reduced view of the source. */
+export function pixelsOnly(image: RasterImage): RasterImage {
+  if (!image.view) return image;
+  const plain = { ...image };
+  delete plain.view;
+  return plain;
+}
+
+/** Whether `rect` is all of an image of size `full`. */
+export const coversAll = (rect: Rect, full: Size) =>
+  rect.x === 0 && rect.y === 0 && rect.width === full.width && rect.height === full.height;
+
 export const mapFrames = (
   image: RasterImage,
   size: Size,

@@ -1,6 +1,6 @@
 import { BosError } from '../errors';
-import type { RasterImage, Size } from '../image';
-import { coversAll, eighthsFor, wholeRegion, type DecodeHint } from './reduced';
+import { coversAll, type RasterImage, type Size } from '../image';
+import { eighthsFor, wholeRegion, type DecodeHint } from './reduced';
 import { jpegDecoder } from './wasm-codecs';
 
 /**
@@ -50,17 +50,18 @@ async function decodeLeased(
 ): Promise<RasterImage> {
   const module = await jpegDecoder();
   const eighths = eighthsFor(hint.scale);
-  // libjpeg's scaled size is ceil(full × M / 8); regions are given in scaled pixels.
-  const scaled = {
-    width: Math.ceil((full.width * eighths) / 8),
-    height: Math.ceil((full.height * eighths) / 8),
-  };
   // Exactly M/8: the last scaled column and row may stand for less than a pixel of the picture.
-  const sx = eighths / 8;
-  const sy = eighths / 8;
+  const scale = eighths / 8;
+  // libjpeg's scaled size is ceil(full × M / 8); regions are given in scaled pixels.
+  const scaled = { width: Math.ceil(full.width * scale), height: Math.ceil(full.height * scale) };
   const wanted = wholeRegion(hint.region, full);
   const region = wholeRegion(
-    { x: wanted.x * sx, y: wanted.y * sy, width: wanted.width * sx, height: wanted.height * sy },
+    {
+      x: wanted.x * scale,
+      y: wanted.y * scale,
+      width: wanted.width * scale,
+      height: wanted.height * scale,
+    },
     scaled,
   );
   const input = module._jpeg_alloc(bytes.length);
@@ -104,7 +105,12 @@ async function decodeLeased(
     ...image,
     view: {
       full,
-      rect: { x: region.x / sx, y: region.y / sy, width: width / sx, height: height / sy },
+      rect: {
+        x: region.x / scale,
+        y: region.y / scale,
+        width: width / scale,
+        height: height / scale,
+      },
     },
   };
 }

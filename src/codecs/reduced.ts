@@ -61,13 +61,9 @@ export function decodeScale(
   return jpeg ? eighthsFor(wanted) / 8 : 1 / reductionFor(wanted);
 }
 
-/** The scale a decoder actually produces for a hint (the planner's hints are already exact). */
+/** The scale a decoder actually produces for a hint: its own step at or above the hint's scale. */
 export const hintScale = (source: { format: ImageFormat; frames: number }, hint: DecodeHint) =>
-  !decodesReduced(source)
-    ? 1
-    : source.format === 'jpg'
-      ? eighthsFor(hint.scale) / 8
-      : 1 / reductionFor(hint.scale);
+  decodeScale(source, hint.scale, 1);
 
 /** The hint's region snapped outward to whole pixels and clamped to the image. */
 export function wholeRegion(region: Rect | undefined, full: Size): Rect {
@@ -78,9 +74,6 @@ export function wholeRegion(region: Rect | undefined, full: Size): Rect {
   const bottom = Math.min(full.height, Math.ceil(region.y + region.height));
   return { x, y, width: Math.max(1, right - x), height: Math.max(1, bottom - y) };
 }
-
-export const coversAll = (rect: Rect, full: Size) =>
-  rect.x === 0 && rect.y === 0 && rect.width === full.width && rect.height === full.height;
 
 /** Decoders that honour a hint's scale and region: JPEG, and WebP stills. */
 export const decodesReduced = (source: { format: ImageFormat; frames: number }): boolean =>

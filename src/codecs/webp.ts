@@ -1,7 +1,7 @@
 import { BosError } from '../errors';
-import type { Frame, RasterImage, Size } from '../image';
+import { coversAll, type Frame, type RasterImage, type Size } from '../image';
 import { anyTransparent } from '../kernels/canvas';
-import { coversAll, reductionFor, wholeRegion, type DecodeHint } from './reduced';
+import { reductionFor, wholeRegion, type DecodeHint } from './reduced';
 import { webpDecoder, type LibwebpModule } from './wasm-codecs';
 
 const corrupt = () => new BosError('UnsupportedImageFormat', 'The WebP data is corrupt.');

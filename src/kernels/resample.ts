@@ -1,5 +1,5 @@
 import { BosError } from '../errors';
-import { mapFrames, type RasterImage, type Rect, type Size } from '../image';
+import { coversAll, mapFrames, pixelsOnly, type RasterImage, type Rect, type Size } from '../image';
 import { feedStrips } from './strips';
 import { kernels } from './wasm-kernels';
 
@@ -16,13 +16,8 @@ const outOfMemory = () => new BosError('ImageTooLarge', 'Not enough memory to re
  */
 export function resample(image: RasterImage, size: Size): RasterImage {
   const window = pictureWindow(image);
-  const whole =
-    window.x === 0 &&
-    window.y === 0 &&
-    window.width === image.width &&
-    window.height === image.height;
-  if (whole && size.width === image.width && size.height === image.height) {
-    return image.view ? withoutView(image) : image;
+  if (coversAll(window, image) && size.width === image.width && size.height === image.height) {
+    return pixelsOnly(image);
   }
   const module = kernels();
   return mapFrames(image, size, (data) => {
@@ -53,12 +48,6 @@ export function resample(image: RasterImage, size: Size): RasterImage {
     }
   });
 }
-
-const withoutView = (image: RasterImage): RasterImage => {
-  const plain = { ...image };
-  delete plain.view;
-  return plain;
-};
 
 /**
  * Where the whole picture lies in an image's pixels, in continuous pixel coordinates. A scaled

@@ -1,5 +1,5 @@
 import { missingParameter } from '../errors';
-import { logicalSize, mapFrames, type RasterImage, type Size } from '../image';
+import { logicalSize, mapFrames, pixelsOnly, type RasterImage, type Size } from '../image';
 import { cropPixels, drawOver, solidPixels } from '../kernels/canvas';
 import { blurAllChannelsInPlace } from '../kernels/effects';
 import { resample } from '../kernels/resample';
@@ -11,7 +11,7 @@ import {
   type ResizeMode,
 } from '../plan/geometry';
 import { defineAction } from './define';
-import { inPixels, pixelsOnly } from './view';
+import { cutRect } from './view';
 import { color, int, oneOf, type Args } from './params';
 import type { SourceNeeds } from './types';
 
@@ -78,9 +78,8 @@ async function applyGeometry(
         const box = { ...offset, ...size };
         return mapFrames(mfit, size, (data) => cropPixels(data, mfit, box));
       }
-      const source = inPixels(image, geometry.source);
-      const window = mapFrames(image, source, (data) => cropPixels(data, image, source));
-      return resample(window, size);
+      // The cut keeps a reduced view exact (see cutRect), so the resample reads the exact window.
+      return resample(cutRect(image, geometry.source), size);
     }
     case 'pad': {
       const whole = pixelsOnly(image);

@@ -2,11 +2,19 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/codecs';
 import { probeImage } from '../../src/codecs/probe';
-import type { RasterImage, Rect } from '../../src/image';
+import type { RasterImage, Rect, Size } from '../../src/image';
 import { applyOrientation, storedToUpright, uprightToStored } from '../../src/kernels/orient';
 import { pictureWindow, resample } from '../../src/kernels/resample';
 import { cutRect } from '../../src/operations/view';
 import { fixture, similarity } from '../helpers/images';
+
+/** Blank pixels of `size` standing for `rect` of a `full` picture: a decoder's reduced view. */
+const viewOf = (size: Size, full: Size, rect: Rect): RasterImage => ({
+  ...size,
+  hasAlpha: false,
+  frames: [{ data: new Uint8Array(size.width * size.height * 4), delayMs: 0 }],
+  view: { full, rect },
+});
 
 const raw = (image: RasterImage) =>
   sharp(Buffer.from(image.frames[0]!.data), {
@@ -98,18 +106,11 @@ describe('reduced decoding stays visually equal to full decoding', () => {
 
   it('the picture window of a scaled decode after an EXIF flip starts inside the first pixel', () => {
     // 2725 px at 1/2 is 1362.5 px decoded as 1363; mirrored, the half pixel is on the left.
-    const image: RasterImage = {
-      width: 1363,
-      height: 10,
-      hasAlpha: false,
-      frames: [{ data: new Uint8Array(1363 * 10 * 4), delayMs: 0 }],
-      view: { full: { width: 2725, height: 20 }, rect: { x: -1, y: 0, width: 2726, height: 20 } },
-    };
+    const pixels = { width: 1363, height: 10 };
+    const full = { width: 2725, height: 20 };
+    const image = viewOf(pixels, full, { x: -1, y: 0, width: 2726, height: 20 });
     expect(pictureWindow(image)).toEqual({ x: 0.5, y: 0, width: 1362.5, height: 10 });
-    const upright = {
-      ...image,
-      view: { ...image.view!, rect: { x: 0, y: 0, width: 2726, height: 20 } },
-    };
+    const upright = viewOf(pixels, full, { x: 0, y: 0, width: 2726, height: 20 });
     expect(pictureWindow(upright)).toEqual({ x: 0, y: 0, width: 1362.5, height: 10 });
   });
 
@@ -127,13 +128,9 @@ describe('reduced decoding stays visually equal to full decoding', () => {
 
   it('a crop of a reduced view is a view of the crop, by the pixels that cover it', () => {
     // 100×80 pixels standing for a 400×320 picture (a 2/8 decode).
-    const image: RasterImage = {
-      width: 100,
-      height: 80,
-      hasAlpha: false,
-      frames: [{ data: new Uint8Array(100 * 80 * 4), delayMs: 0 }],
-      view: { full: { width: 400, height: 320 }, rect: { x: 0, y: 0, width: 400, height: 320 } },
-    };
+    const pixels = { width: 100, height: 80 };
+    const full = { width: 400, height: 320 };
+    const image = viewOf(pixels, full, { x: 0, y: 0, width: 400, height: 320 });
     const cut = cutRect(image, { x: 33, y: 21, width: 150, height: 101 });
     // Columns 8..45 (picture x 32..184) and rows 5..30 (picture y 20..124) cover the crop.
     expect([cut.width, cut.height]).toEqual([38, 26]);
@@ -143,10 +140,7 @@ describe('reduced decoding stays visually equal to full decoding', () => {
     });
     expect(pictureWindow(cut)).toEqual({ x: 0.25, y: 0.25, width: 37.5, height: 25.25 });
     // At full scale, a decoded region that is exactly the crop becomes plain pixels.
-    const region: RasterImage = {
-      ...image,
-      view: { full: { width: 400, height: 320 }, rect: { x: 50, y: 60, width: 100, height: 80 } },
-    };
+    const region = viewOf(pixels, full, { x: 50, y: 60, width: 100, height: 80 });
     expect(cutRect(region, { x: 50, y: 60, width: 100, height: 80 }).view).toBeUndefined();
   });
 

@@ -38,8 +38,9 @@ export NODE_PATH="/usr/share/nodejs:/usr/lib/nodejs:${NODE_PATH:-}"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 apt-get source --download-only "$JPEG_PACKAGE=$JPEG_VERSION" "$WEBP_PACKAGE=$WEBP_VERSION"
 dpkg-source -x "${JPEG_PACKAGE}_${JPEG_VERSION#*:}.dsc" jpeg >/dev/null
-# Our one change to libjpeg-turbo: faster Huffman decoding, bit-identical output (see the patch).
-patch -d jpeg -p1 --quiet <"$here/jpeg/huffman.patch"
+# Our changes to libjpeg-turbo, each with bit-identical output (see the patches): faster Huffman
+# decoding, and wasm SIMD for colour conversion and chroma upsampling.
+for change in huffman simd; do patch -d jpeg -p1 --quiet <"$here/jpeg/$change.patch"; done
 dpkg-source -x "${WEBP_PACKAGE}_${WEBP_VERSION}.dsc" webp >/dev/null
 
 # --- libjpeg-turbo (static, no SIMD: its SIMD is x86/ARM assembly) ------------------------------
@@ -93,7 +94,11 @@ cat >"$here/manifest.json" <<JSON
     "$JPEG_PACKAGE": { "version": "$JPEG_VERSION", "orig": "$(ls ${JPEG_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${JPEG_PACKAGE}_*.orig.tar.gz)" },
     "$WEBP_PACKAGE": { "version": "$WEBP_VERSION", "orig": "$(ls ${WEBP_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${WEBP_PACKAGE}_*.orig.tar.gz)" }
   },
-  "patches": { "jpeg/huffman.patch": "$(sha "$here/jpeg/huffman.patch")" },
+  "inputs": {
+$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/decoder.c jpeg/encoder.c webp/decoder.c kernels/resample.c kernels/blur.c; do
+    echo "    \"$input\": \"$(sha "$here/$input")\","
+  done | sed '$ s/,$//')
+  },
   "outputs": {
     "dist/jpeg_dec.wasm": "$(sha "$here/dist/jpeg_dec.wasm")",
     "dist/jpeg_dec.js": "$(sha "$here/dist/jpeg_dec.js")",

@@ -122,9 +122,11 @@ EXPORT uint8_t *jpeg_decode(const uint8_t *data, int length, int eighths, int x,
   if (crop_x != 0 || crop_width != full_width) jpeg_crop_scanline(&cinfo, &crop_x, &crop_width);
   unsigned skip = (unsigned)x - crop_x;
 
+  /* RGBA rows that are exactly the region's are decoded in place; others go through `row`. */
+  int in_place = !cmyk && skip == 0 && crop_width == (JDIMENSION)w;
   output = malloc((size_t)w * (size_t)h * 4);
-  row = malloc((size_t)crop_width * 4);
-  if (!output || !row) {
+  if (!in_place) row = malloc((size_t)crop_width * 4);
+  if (!output || (!in_place && !row)) {
     jpeg_destroy_decompress(&cinfo);
     free(output);
     free(row);
@@ -133,9 +135,10 @@ EXPORT uint8_t *jpeg_decode(const uint8_t *data, int length, int eighths, int x,
   }
   if (y > 0) jpeg_skip_scanlines(&cinfo, (JDIMENSION)y);
   for (int line = 0; line < h; line++) {
-    JSAMPROW rows[1] = {row};
-    if (jpeg_read_scanlines(&cinfo, rows, 1) != 1) break;
     uint8_t *target = output + (size_t)line * (size_t)w * 4;
+    JSAMPROW rows[1] = {in_place ? target : row};
+    if (jpeg_read_scanlines(&cinfo, rows, 1) != 1) break;
+    if (in_place) continue;
     if (cmyk) {
       cmyk_to_rgba(row + skip * 4, target, (unsigned)w);
     } else {

@@ -160,8 +160,12 @@ async function timedGet(url, accept) {
 }
 
 let port = 8800;
-/** Cold request, then warm ones; each on its own key (same bytes) so the Cache API never answers. */
-async function measureWorkerd(id, extension, command, warmRuns = WARM_RUNS) {
+/**
+ * Cold request, then warm ones; each on its own key (same bytes) so the Cache API never answers.
+ * `between` runs after each warm request (sharp's timed runs), so that both sides of a ratio are
+ * measured over the same seconds and a burst of load on the machine slows both alike.
+ */
+async function measureWorkerd(id, extension, command, warmRuns = WARM_RUNS, between = null) {
   const dev = await startDev(port++);
   try {
     // A 404 wakes the isolate without instantiating any codec: the idle baseline.
@@ -181,6 +185,7 @@ async function measureWorkerd(id, extension, command, warmRuns = WARM_RUNS) {
         (await timedGet(`${dev.base}/${id}-${i}.${extension}?x-bce-process=${command}`, accept))
           .elapsed,
       );
+      await between?.();
     }
     return {
       cold: cold.elapsed,
@@ -223,15 +228,11 @@ function measureNode(inputPath, command) {
   return { cold: times[0], warm: times.slice(1), wasm };
 }
 
-async function measureSharp(input, operation) {
-  const times = [];
-  let output;
-  for (let i = 0; i <= WARM_RUNS; i++) {
-    const begin = performance.now();
-    output = await operation(sharp(input));
-    times.push(performance.now() - begin);
-  }
-  return { warm: times.slice(1), output };
+/** One run of sharp doing the equivalent work: its time and its output. */
+async function sharpOnce(input, operation) {
+  const begin = performance.now();
+  const output = await operation(sharp(input));
+  return { elapsed: performance.now() - begin, output };
 }
 
 /** Mean SSIM of our response and sharp's output, or why they cannot be compared. */
@@ -277,7 +278,10 @@ const results = [];
 for (const scenario of SCENARIOS) {
   const input = inputs[scenario.input];
   log(`${scenario.id}: ${scenario.title}`);
-  const sharpResult = await measureSharp(input.bytes, scenario.sharp);
+  // One warm-up run (its output is the SSIM reference); the timed runs alternate with ours.
+  const sharpResult = { warm: [], output: (await sharpOnce(input.bytes, scenario.sharp)).output };
+  const timeSharp = async () =>
+    sharpResult.warm.push((await sharpOnce(input.bytes, scenario.sharp)).elapsed);
   let supported = true;
   try {
     checkCommand(scenario.command);
@@ -298,7 +302,13 @@ for (const scenario of SCENARIOS) {
     }
   }
   if (result.supported) {
-    result.workerd = await measureWorkerd(scenario.id, input.extension, scenario.command);
+    result.workerd = await measureWorkerd(
+      scenario.id,
+      input.extension,
+      scenario.command,
+      WARM_RUNS,
+      timeSharp,
+    );
     result.similarity = await similarityToSharp(result.workerd.body, sharpResult.output);
     log(
       `  workerd warm ${ms(median(result.workerd.warm))}, cold ${ms(result.workerd.cold)}, ` +
@@ -306,6 +316,7 @@ for (const scenario of SCENARIOS) {
         `peak +${result.workerd.growthMiB.toFixed(0)} MiB`,
     );
   }
+  if (!result.supported) for (let i = 0; i < WARM_RUNS; i++) await timeSharp();
   results.push(result);
 }
 
@@ -474,7 +485,7 @@ lines.push(
 );
 lines.push('## Speed', '');
 lines.push(
-  `workerd: \`wrangler dev\` on loopback, wall time of the HTTP request; cold = the first request of a fresh process (codec instantiation included), warm = median (min–max) of ${WARM_RUNS} more, each on a different key so the Cache API never answers. Node: the same pipeline code (bytes in hand, no HTTP), median of ${WARM_RUNS} after one warm-up. sharp: the equivalent operation with its defaults (shrink-on-load included), median of ${WARM_RUNS} after one warm-up. SSIM vs sharp: mean SSIM of our response and sharp's output for the same command (lossy encodings on both sides).`,
+  `workerd: \`wrangler dev\` on loopback, wall time of the HTTP request; cold = the first request of a fresh process (codec instantiation included), warm = median (min–max) of ${WARM_RUNS} more, each on a different key so the Cache API never answers. Node: the same pipeline code (bytes in hand, no HTTP), median of ${WARM_RUNS} after one warm-up. sharp: the equivalent operation with its defaults (shrink-on-load included), median of ${WARM_RUNS} after one warm-up, each run right after one of the workerd warm requests so both are timed over the same seconds. SSIM vs sharp: mean SSIM of our response and sharp's output for the same command (lossy encodings on both sides).`,
   '',
 );
 lines.push(

@@ -10,6 +10,10 @@ export interface TestWorker {
     path: string,
     init?: { headers?: Record<string, string>; method?: string },
   ): Promise<TestResponse>;
+  /** Requests `key` with `?x-bce-process=command`. */
+  process(key: string, command: string, headers?: Record<string, string>): Promise<TestResponse>;
+  /** Requests a command expected to fail: its status and BOS error code, as `400 InvalidArgument`. */
+  errorCode(key: string, command: string): Promise<string>;
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -40,7 +44,7 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
   });
   await mf.ready;
   const bucket = await mf.getR2Bucket('BUCKET');
-  return {
+  const worker: TestWorker = {
     mf,
     async get(path, init = {}) {
       const response = await mf.dispatchFetch(`http://images.test${path}`, {
@@ -55,6 +59,12 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
         json: () => JSON.parse(body.toString('utf8')) as ReturnType<TestResponse['json']>,
       };
     },
+    process: (key, command, headers) =>
+      worker.get(`/${key}?x-bce-process=${command}`, headers ? { headers } : {}),
+    async errorCode(key, command) {
+      const response = await worker.process(key, command);
+      return `${response.status} ${response.json().code}`;
+    },
     async put(key, body, contentType) {
       // A plain ArrayBuffer crosses Miniflare's proxy; Node Buffers (pooled views) do not.
       const bytes =
@@ -67,4 +77,5 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
     },
     dispose: () => mf.dispose(),
   };
+  return worker;
 }

@@ -11,11 +11,8 @@ import {
 import { startWorker, type TestWorker } from '../helpers/worker';
 
 let worker: TestWorker;
-const process = (key: string, command: string) => worker.get(`/${key}?x-bce-process=${command}`);
-const errorCode = async (key: string, command: string) => {
-  const response = await process(key, command);
-  return `${response.status} ${response.json().code}`;
-};
+const process: TestWorker['process'] = (...args) => worker.process(...args);
+const errorCode: TestWorker['errorCode'] = (...args) => worker.errorCode(...args);
 
 beforeAll(async () => {
   worker = await startWorker();

@@ -4,7 +4,8 @@ import { dimensions, fixture, rgba, similarity, syntheticJpeg } from '../helpers
 import { startWorker, type TestWorker } from '../helpers/worker';
 
 let worker: TestWorker;
-const process = (key: string, command: string) => worker.get(`/${key}?x-bce-process=${command}`);
+const process: TestWorker['process'] = (...args) => worker.process(...args);
+const errorCode: TestWorker['errorCode'] = (...args) => worker.errorCode(...args);
 
 /**
  * A lossless picture whose pixels name their own coordinates: R = x mod 256, G = y mod 256,
@@ -46,11 +47,6 @@ async function expectMapping(body: Buffer, expected: (x: number, y: number) => [
   }
   expect(wrong).toEqual([]);
 }
-
-const errorCode = async (key: string, command: string) => {
-  const response = await process(key, command);
-  return `${response.status} ${response.json().code}`;
-};
 
 beforeAll(async () => {
   worker = await startWorker();

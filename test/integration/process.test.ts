@@ -13,8 +13,7 @@ import {
 import { startWorker, type TestWorker } from '../helpers/worker';
 
 let worker: TestWorker;
-const process = (key: string, command: string, headers?: Record<string, string>) =>
-  worker.get(`/${key}?x-bce-process=${command}`, headers ? { headers } : {});
+const process: TestWorker['process'] = (...args) => worker.process(...args);
 
 beforeAll(async () => {
   worker = await startWorker();

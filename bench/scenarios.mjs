@@ -1,4 +1,4 @@
-// Benchmark inputs and scenarios. Inputs are made from a real photo of the shared fixtures,
+// Benchmark inputs and scenarios. Inputs are made from a real photo of the test fixtures,
 // deterministically (seeded grain), and written to bench/.work/: nothing big is committed.
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -7,7 +7,7 @@ import sharp from 'sharp';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, 'bench', '.work');
-const PHOTO = resolve(root, '..', 'shared', 'fixtures', 'photo', '2569067123_aca715a2ee_o.jpg');
+const PHOTO = resolve(root, 'test', 'fixtures', 'photo', '2569067123_aca715a2ee_o.jpg');
 
 /** mulberry32: a tiny seeded PRNG, so every run makes byte-identical inputs. */
 function random(seed) {

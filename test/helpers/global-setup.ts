@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const BUILD_DIR = resolve('test/.tmp/dist');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BUILD_DIR = fileURLToPath(new URL('../.tmp/dist', import.meta.url));
 
 /** Bundles the Worker once with Wrangler, exactly as `wrangler deploy` would. */
 export default function setup() {
@@ -10,13 +11,14 @@ export default function setup() {
   execFileSync(
     process.execPath,
     [
-      resolve('node_modules/wrangler/bin/wrangler.js'),
+      fileURLToPath(new URL('../../node_modules/wrangler/bin/wrangler.js', import.meta.url)),
       'deploy',
       '--dry-run',
       '--outdir',
       BUILD_DIR,
     ],
     {
+      cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
     },

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { ssim } from 'ssim.js';
 
-export const FIXTURES = resolve('../shared/fixtures');
+/** The repository's own fixtures (provenance in test/fixtures/MANIFEST.md), wherever tests run from. */
+export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 export const fixture = (path: string): Buffer => readFileSync(resolve(FIXTURES, path));
 
 /** A smooth, detailed, deterministic test picture (gradients + rings), `width`×`height` RGB. */

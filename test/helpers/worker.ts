@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 
-const BUILD_DIR = resolve('test/.tmp/dist');
+const BUILD_DIR = fileURLToPath(new URL('../.tmp/dist', import.meta.url));
 
 export interface TestWorker {
   mf: Miniflare;

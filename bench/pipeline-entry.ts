@@ -3,16 +3,15 @@
  * the benchmark can time it outside workerd. Bundled by bench/run.mjs with esbuild.
  */
 import { readConfig } from '../src/config';
-import { prepareCommand, transformImage } from '../src/pipeline/transform';
+import { renderImage } from '../src/pipeline/render';
+import { prepareCommand } from '../src/plan/validate';
 
-export { wasmMemoryBytes } from '../src/wasm-memory';
+export { wasmMemoryBytes } from '../src/wasm/loader';
 
 const config = readConfig({});
 
 export async function runPipeline(bytes: Uint8Array, command: string, accept: string | null) {
-  const prepared = prepareCommand(command, accept, config);
-  const { rendered, imagePlan } = await transformImage(bytes, prepared, config);
-  return { ...rendered, format: imagePlan.encode.format };
+  return renderImage(bytes, prepareCommand(command, accept, config), config);
 }
 
 /** Throws NotImplemented (or a 400) when the command is not executable yet. */

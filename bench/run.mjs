@@ -438,9 +438,7 @@ for (const [label, width, height] of [
   ['2 MP', 1732, 1155],
   ['12 MP', 4000, 3000],
 ]) {
-  const frame = await sharp(
-    join(root, 'test', 'fixtures', 'photo', '2569067123_aca715a2ee_o.jpg'),
-  )
+  const frame = await sharp(join(root, 'test', 'fixtures', 'photo', '2569067123_aca715a2ee_o.jpg'))
     .resize(width, height, { fit: 'fill' })
     .ensureAlpha()
     .raw()

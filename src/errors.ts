@@ -1,6 +1,6 @@
 /**
  * The one error type of the service. Every refusal is built from CODE_TABLE, so the HTTP status and
- * the default message of a code live in exactly one place; `respond/error.ts` turns it into the
+ * the default message of a code live in exactly one place; `response/error.ts` turns it into the
  * BOS-style JSON body.
  */
 export const CODE_TABLE = {
@@ -18,6 +18,11 @@ export const CODE_TABLE = {
   NoSuchStyle: { status: 404, message: 'The specified style does not exist.' },
   MethodNotAllowed: { status: 405, message: 'The method is not allowed.' },
   InternalError: { status: 500, message: 'We encountered an internal error. Please try again.' },
+  // Not BOS codes: the isolate ran out of memory for a request its plan said would fit (retry).
+  ServiceUnavailable: {
+    status: 503,
+    message: 'The service is busy; please retry the request.',
+  },
   // Not BOS codes: a capability of the protocol this deployment does not execute yet, and an
   // HTTP origin that failed to answer (BOS has no origins, so it has no code for that).
   NotImplemented: { status: 501, message: 'This capability is not implemented yet.' },
@@ -50,7 +55,7 @@ export const messages = {
   requiredParameter: (key: string, action: string) =>
     `parameter ${key} is required by action ${action}`,
   cropOutside: () => "Advance cut's position is out of image.",
-  heicOutput: () => 'heic output is not supported',
+  unsupportedOutput: (format: string) => `${format} output is not supported`,
   notImplemented: (what: string) => `${what} is not implemented yet`,
 };
 

@@ -1,16 +1,7 @@
-/** Formats the service recognises from bytes (PROTOCOL.md §1.5 input formats). */
-export type ImageFormat = 'jpg' | 'png' | 'webp' | 'avif' | 'gif' | 'bmp' | 'heic';
-/** Formats an output may take. */
-export type OutputFormat = 'jpg' | 'png' | 'webp' | 'avif' | 'gif' | 'bmp';
-
-export const MIME_TYPES: Record<OutputFormat, string> = {
-  jpg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  avif: 'image/avif',
-  gif: 'image/gif',
-  bmp: 'image/bmp',
-};
+/**
+ * The pixel model every stage shares: sizes, rectangles, colours and the decoded raster. The
+ * lowest module of the Worker (it imports nothing), so any folder may use it.
+ */
 
 export interface Size {
   width: number;
@@ -23,6 +14,26 @@ export interface Rect {
   y: number;
   width: number;
   height: number;
+}
+
+/** An RGBA colour, 0–255 per channel (PROTOCOL.md §1.4). */
+export interface Rgba {
+  r: number;
+  g: number;
+  b: number;
+  a: number;
+}
+
+/** `rect` moved and shrunk to lie inside `bounds`, at least 1×1. */
+export function clampRect(rect: Rect, bounds: Size): Rect {
+  const x = Math.min(Math.max(0, rect.x), bounds.width - 1);
+  const y = Math.min(Math.max(0, rect.y), bounds.height - 1);
+  return {
+    x,
+    y,
+    width: Math.max(1, Math.min(rect.width, bounds.width - x)),
+    height: Math.max(1, Math.min(rect.height, bounds.height - y)),
+  };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { readConfig, type Env } from './config';
 import { BosError } from './errors';
-import { serveInfo } from './pipeline/info';
-import { serveProcessed } from './pipeline/process';
+import { serveInfo } from './handlers/info';
+import { serveOriginal } from './handlers/original';
+import { serveProcessed } from './handlers/processed';
+import { prepareCommand } from './plan/validate';
 import { readObjectKey, readProcessRequest } from './request/query';
 import { errorResponse } from './response/error';
-import { servePlain } from './response/plain';
 
 export type { Env } from './config';
 
@@ -29,6 +30,10 @@ export default {
   },
 } satisfies ExportedHandler<Env>;
 
+/**
+ * The one router: the query decides the handler (`?exif` and `image/info` both go to the info
+ * handler), and a command is parsed and validated here, before any storage is touched.
+ */
 async function route(request: Request, env: Env, execution: ExecutionContext): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     throw new BosError('MethodNotAllowed', `Method ${request.method} is not allowed.`);
@@ -37,18 +42,9 @@ async function route(request: Request, env: Env, execution: ExecutionContext): P
   const url = new URL(request.url);
   const wanted = readProcessRequest(url.search);
   const key = readObjectKey(url.pathname);
-  switch (wanted.kind) {
-    case 'plain':
-      return servePlain(request, env.BUCKET, key, config);
-    case 'info':
-      return serveInfo(request, env.BUCKET, key, config);
-    case 'command':
-      return serveProcessed(wanted.value, {
-        request,
-        bucket: env.BUCKET,
-        key,
-        config,
-        execution,
-      });
-  }
+  if (wanted.kind === 'plain') return serveOriginal(request, env.BUCKET, key, config);
+  if (wanted.kind === 'info') return serveInfo(request, env.BUCKET, key, config);
+  const prepared = prepareCommand(wanted.value, request.headers.get('accept'), config);
+  if (prepared.command.info) return serveInfo(request, env.BUCKET, key, config);
+  return serveProcessed(prepared, { request, bucket: env.BUCKET, key, config, execution });
 }

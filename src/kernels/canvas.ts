@@ -1,6 +1,4 @@
-import type { Rgba } from '../operations/params';
-import type { Size } from '../image';
-import type { Rect } from '../plan/geometry';
+import type { Rect, Rgba, Size } from '../image';
 
 /** Copies `rect` out of an RGBA buffer of `size`, row by row. */
 export function cropPixels(data: Uint8Array, size: Size, rect: Rect): Uint8Array {

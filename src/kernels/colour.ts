@@ -1,4 +1,10 @@
-import type { ColourProfile } from '../codecs/icc';
+/** An ICC profile reduced to what the conversion needs (parsed by formats/metadata/icc.ts). */
+export type ColourProfile =
+  | { kind: 'rgb'; toXyz: number[]; curves: [ToneCurve, ToneCurve, ToneCurve] }
+  | { kind: 'gray'; curve: ToneCurve };
+
+/** Encoded value 0..1 → linear light 0..1. */
+export type ToneCurve = (value: number) => number;
 
 /** Linear sRGB from XYZ (D50, as ICC profiles' connection space): Bradford-adapted sRGB⁻¹. */
 const XYZ_D50_TO_SRGB = [

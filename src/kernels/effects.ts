@@ -1,6 +1,5 @@
-import { BosError } from '../errors';
 import type { Size } from '../image';
-import { kernels } from './wasm-kernels';
+import { withBlurredRgba } from '../wasm/kernels';
 
 /** Maps R, G and B through a 256-entry table in place; alpha is untouched (PROTOCOL.md §3.12). */
 export function mapRgbInPlace(data: Uint8Array, table: Uint8Array): void {
@@ -37,39 +36,11 @@ export function grayscaleInPlace(data: Uint8Array): void {
 }
 
 /**
- * Runs `use` on a blurred copy of the frame held in the kernels' memory (the one extra frame),
- * then frees it.
- */
-function withBlurredCopy(
-  data: Uint8Array,
-  size: Size,
-  radius: number,
-  sigma: number,
-  use: (blurred: Uint8Array) => void,
-  blurAlpha = false,
-): void {
-  const module = kernels();
-  const pointer = module.kernel_alloc(data.length);
-  if (pointer === 0) throw new BosError('ImageTooLarge', 'Not enough memory to blur the image.');
-  try {
-    new Uint8Array(module.memory.buffer, pointer, data.length).set(data);
-    if (
-      module.blur_rgba(pointer, size.width, size.height, radius, sigma, blurAlpha ? 1 : 0) !== 0
-    ) {
-      throw new BosError('ImageTooLarge', 'Not enough memory to blur the image.');
-    }
-    use(new Uint8Array(module.memory.buffer, pointer, data.length));
-  } finally {
-    module.kernel_free(pointer);
-  }
-}
-
-/**
  * §3.11: Gaussian blur in place (wasm/kernels/blur.c: running sums, so the cost per pixel does
  * not depend on the radius; wasm SIMD): radius r (width 2r+1), sigma s, edges extended; alpha kept.
  */
 export function blurInPlace(data: Uint8Array, size: Size, radius: number, sigma: number): void {
-  withBlurredCopy(data, size, radius, sigma, (blurred) => data.set(blurred));
+  withBlurredRgba(data, size, radius, sigma, false, (blurred) => data.set(blurred));
 }
 
 /** The same blur on all four channels (the `resize` pad background, whose edges may be clear). */
@@ -79,12 +50,12 @@ export function blurAllChannelsInPlace(
   radius: number,
   sigma: number,
 ): void {
-  withBlurredCopy(data, size, radius, sigma, (blurred) => data.set(blurred), true);
+  withBlurredRgba(data, size, radius, sigma, true, (blurred) => data.set(blurred));
 }
 
 /** §3.10: unsharp mask, out = in + (in − gauss(in; r, s)), clamped; alpha kept. */
 export function sharpenInPlace(data: Uint8Array, size: Size, radius: number, sigma: number): void {
-  withBlurredCopy(data, size, radius, sigma, (blurred) => {
+  withBlurredRgba(data, size, radius, sigma, false, (blurred) => {
     for (let i = 0; i < data.length; i += 4) {
       for (let c = i; c < i + 3; c++) {
         const v = 2 * (data[c] as number) - (blurred[c] as number);

@@ -1,9 +1,5 @@
-import { BosError } from '../errors';
 import { coversAll, mapFrames, pixelsOnly, type RasterImage, type Rect, type Size } from '../image';
-import { feedStrips } from './strips';
-import { kernels } from './wasm-kernels';
-
-const outOfMemory = () => new BosError('ImageTooLarge', 'Not enough memory to resample the image.');
+import { resampleRgba } from '../wasm/kernels';
 
 /**
  * High-quality resampling: our SIMD Lanczos-3 (wasm/kernels/resample.c), with a box pass first for large
@@ -19,34 +15,7 @@ export function resample(image: RasterImage, size: Size): RasterImage {
   if (coversAll(window, image) && size.width === image.width && size.height === image.height) {
     return pixelsOnly(image);
   }
-  const module = kernels();
-  return mapFrames(image, size, (data) => {
-    try {
-      const strip = module.resample_begin(
-        image.width,
-        image.height,
-        size.width,
-        size.height,
-        image.hasAlpha ? 1 : 0,
-        window.x,
-        window.y,
-        window.width,
-        window.height,
-      );
-      if (strip === 0) throw outOfMemory();
-      feedStrips(data, image, {
-        heap: () => new Uint8Array(module.memory.buffer),
-        strip,
-        stripRows: module.resample_strip_rows(),
-        push: (rows) => (module.resample_push(rows), true),
-      });
-      const output = module.resample_finish();
-      if (output === 0) throw outOfMemory();
-      return new Uint8Array(module.memory.buffer, output, size.width * size.height * 4).slice();
-    } finally {
-      module.resample_release();
-    }
-  });
+  return mapFrames(image, size, (data) => resampleRgba(data, image, size, image.hasAlpha, window));
 }
 
 /**

@@ -1,66 +1,90 @@
-import { decodeImage, encodeImage } from '../codecs';
-import type { ImageProbe } from '../codecs/probe';
+import type { Resource } from '../actions/types';
 import type { Config } from '../config';
 import { BosError } from '../errors';
+import { decodeImage, encodeImage, formatModule, probeImage } from '../formats/registry';
+import { readEmbeddedProfile } from '../formats/metadata/icc';
+import type { ImageProbe, OutputFormat } from '../formats/types';
 import { logicalSize, mapFrames, type RasterImage } from '../image';
 import { flattenPixels } from '../kernels/canvas';
 import { convertToSrgb } from '../kernels/colour';
 import { applyOrientation } from '../kernels/orient';
-import { readEmbeddedProfile } from '../codecs/icc';
-import { LIMITS } from '../limits';
-import { releaseLargeMemories } from '../wasm-memory';
-import type { ImagePlan } from '../plan/plan';
+import { checkSourceLimits, LIMITS } from '../limits';
+import { planImage, type ImagePlan } from '../plan/plan';
+import type { PreparedCommand } from '../plan/validate';
+import { isOutOfMemory, LeaseScope } from '../wasm/loader';
 
+/** An encoded image, with the format and size the response headers state. */
 export interface RenderedImage {
   body: Uint8Array;
+  format: OutputFormat;
   width: number;
   height: number;
 }
 
 const WHITE = { r: 255, g: 255, b: 255, a: 255 };
 
-/** Formats without an alpha channel flatten onto white (PROTOCOL.md §7.2). */
-const OPAQUE_OUTPUTS = new Set(['jpg', 'bmp']);
-
-/** decode → sRGB → orient → actions in URL order → flatten → encode, as the plan says. */
+/**
+ * The source bytes to the encoded result (PROTOCOL.md §1.6 steps 6–8): probe → limits → plan →
+ * decode → sRGB → orient → actions in URL order → flatten → encode.
+ */
 export async function renderImage(
   bytes: Uint8Array,
-  probe: ImageProbe,
-  plan: ImagePlan,
+  prepared: PreparedCommand,
   config: Config,
+  resources: readonly Resource[] = [],
 ): Promise<RenderedImage> {
-  const cleanup: Array<() => void> = [];
+  const probe = probeImage(bytes);
+  checkSourceLimits(probe);
+  const plan = planImage(prepared.command, probe, bytes.length, prepared.formatChoice, config);
+  const scope = new LeaseScope();
   try {
-    return await run(bytes, probe, plan, config, cleanup);
+    return await runPlan(bytes, probe, plan, { config, resources, scope });
+  } catch (error) {
+    if (!isOutOfMemory(error)) throw error;
+    // The plan said this fits: a misprediction to fix in the memory model, not the client's fault.
+    console.error('out of memory after the plan admitted the request', {
+      error: String(error),
+      predictedMiB: Math.ceil(plan.predictedPeakBytes / 1024 / 1024),
+      source: {
+        format: probe.format,
+        width: probe.width,
+        height: probe.height,
+        bytes: bytes.length,
+      },
+      plan: { ...plan, actions: plan.actions.map((action) => action.canonical) },
+    });
+    throw new BosError('ServiceUnavailable');
   } finally {
-    for (const release of cleanup) release();
-    releaseLargeMemories(RETAINED_WASM_BYTES);
+    await scope.releaseAll();
   }
 }
 
-/**
- * Codec instances whose memory grew past this are dropped after the request (and instantiated
- * afresh when next needed), so an isolate does not keep the peak of its largest request.
- */
-const RETAINED_WASM_BYTES = 32 * 1024 * 1024;
+interface RunContext {
+  config: Config;
+  resources: readonly Resource[];
+  scope: LeaseScope;
+}
 
-async function run(
+async function runPlan(
   bytes: Uint8Array,
   probe: ImageProbe,
   plan: ImagePlan,
-  config: Config,
-  cleanup: Array<() => void>,
+  { config, resources, scope }: RunContext,
 ): Promise<RenderedImage> {
-  let image: RasterImage = await decodeImage(bytes, probe, plan.decodeHint, cleanup);
+  let image: RasterImage = await decodeImage(bytes, probe, plan.decodeHint, {
+    frames: plan.frames,
+    scope,
+  });
   // Outputs carry no ICC profile (§7.3), so pixels in another colour space become sRGB here.
   const profile = probe.icc ? await readEmbeddedProfile(probe.icc) : undefined;
-  if (profile)
+  if (profile) {
     convertToSrgb(
       image.frames.map((frame) => frame.data),
       profile,
     );
+  }
   image = applyOrientation(image, plan.orientation);
-  const context = { config, outputFormat: plan.encode.format };
+  const context = { config, outputFormat: plan.encode.format, resources };
   for (const [index, action] of plan.actions.entries()) {
     image = await action.apply(image, context);
     const planned = plan.sizes[index];
@@ -68,13 +92,19 @@ async function run(
     const actual = logicalSize(image);
     if (!planned || planned.width !== actual.width || planned.height !== actual.height) {
       // The planner checked limits on its sizes; an action that disagrees would bypass them.
-      throw new BosError('InternalError', `action ${action.name} produced an unplanned size`);
+      console.error('an action produced an unplanned size', {
+        action: action.canonical,
+        planned,
+        actual,
+      });
+      throw new BosError('InternalError');
     }
   }
   if (image.view) {
-    throw new BosError('InternalError', 'a reduced decode reached the encoder');
+    console.error('a reduced decode reached the encoder', { plan: plan.decodeHint });
+    throw new BosError('InternalError');
   }
-  if (image.hasAlpha && OPAQUE_OUTPUTS.has(plan.encode.format)) {
+  if (image.hasAlpha && !formatModule(plan.encode.format).keepsAlpha) {
     image = mapFrames(image, image, (data) => flattenPixels(data, WHITE), false);
   }
   const body = await encodeImage(image, plan.encode);
@@ -84,5 +114,5 @@ async function run(
       `The encoded image is ${body.length} bytes; the limit is ${LIMITS.outputBytes}.`,
     );
   }
-  return { body, width: image.width, height: image.height };
+  return { body, format: plan.encode.format, width: image.width, height: image.height };
 }

@@ -1,53 +1,41 @@
-import type { DecodeHint, EncodeSettings } from '../codecs';
-import { decodeScale, type DecodeMargin } from '../codecs/reduced';
-import { BosError } from '../errors';
-import type { ImageProbe } from '../codecs/probe';
+import type { BoundAction, SourceNeeds } from '../actions/types';
 import type { Config } from '../config';
+import { BosError } from '../errors';
+import { decodeScale, formatModule } from '../formats/registry';
+import type { DecodeHint, DecodeMargin, EncodeSettings, ImageProbe } from '../formats/types';
 import type { Size } from '../image';
 import { swapsAxes, uprightToStored } from '../kernels/orient';
-import type { BoundAction, SourceNeeds } from '../operations/types';
+import { checkOutputSide, LIMITS } from '../limits';
+import type { FormatChoice } from '../request/negotiate';
 import { predictPeakBytes } from './memory';
-import { resolveFormat, type FormatChoice } from '../request/negotiate';
-import type { CommandPlan } from './command';
-import { checkOutputSide } from './limits';
+import { chooseQuality, resolveFormat } from './output';
+import type { ValidatedCommand } from './validate';
 
 /** Everything decided before a pixel is decoded. */
 export interface ImagePlan {
   /** EXIF orientation to apply right after decoding (1 = none). */
   orientation: number;
   decodeHint: DecodeHint;
+  /**
+   * Frames to decode: an animation's first 20 when the output format keeps animation, else only
+   * the first (an animated GIF asked for as JPEG decodes one frame, not twenty).
+   */
+  frames: number;
   actions: BoundAction[];
   /** Size after each action, so the executor can verify the geometry it was promised. */
   sizes: Size[];
   output: Size;
   encode: EncodeSettings;
+  /** The prediction the plan was admitted with (logged if it proves wrong). */
+  predictedPeakBytes: number;
 }
-
-const DEFAULT_QUALITY = 85;
 
 /**
- * PROTOCOL.md §3.14 and §7.5: `est` is the source JPEG's quality (100 for other sources); `q` is
- * relative to it, `Q` absolute and capped by it, and without either JPEG→JPEG never exceeds it.
+ * The planner: output format, quality, orientation, limits on every intermediate size, frames,
+ * decode scale and region, and the memory the request is admitted with.
  */
-export function chooseQuality(
-  command: CommandPlan,
-  probe: ImageProbe,
-  output: EncodeSettings['format'],
-): number {
-  const estimate = probe.format === 'jpg' ? (probe.jpegQuality ?? 100) : 100;
-  const { relativeQuality, absoluteQuality } = command.encoder;
-  if (absoluteQuality !== undefined) return Math.max(1, Math.min(absoluteQuality, estimate));
-  if (relativeQuality !== undefined) {
-    return Math.max(1, Math.floor((estimate * relativeQuality) / 100 + 0.5));
-  }
-  return output === 'jpg' && probe.format === 'jpg'
-    ? Math.min(DEFAULT_QUALITY, estimate)
-    : DEFAULT_QUALITY;
-}
-
-/** The planner: output format, orientation, limits on every intermediate size, decode hint. */
 export function planImage(
-  command: CommandPlan,
+  command: ValidatedCommand,
   probe: ImageProbe,
   sourceBytes: number,
   formatChoice: FormatChoice,
@@ -67,27 +55,33 @@ export function planImage(
   }
   checkOutputSide(size, 'processing');
   const format = resolveFormat(formatChoice, probe);
+  const frames = formatModule(format).keepsAnimation
+    ? Math.min(probe.frames, LIMITS.outputFrames)
+    : 1;
+  const extraBytes = command.pixelActions.reduce((sum, action, index) => {
+    const output = sizes[index] ?? upright;
+    return sum + action.extraMemory({ input: sizes[index - 1] ?? upright, output, frames });
+  }, 0);
   const needs = firstNeeds(command.pixelActions, upright, sizes);
-  const decodeHint = chooseDecodeHint(
-    probe,
-    orientation,
-    needs,
-    (hint) =>
-      predictPeakBytes({
-        probe,
-        sourceBytes,
-        hint,
-        sizes,
-        resamples: command.pixelActions.map((action) => action.resamples),
-        oriented: orientation > 1,
-        output: size,
-        format,
-      }),
-    config.memoryBudgetBytes,
-  );
+  const predict = (hint: DecodeHint) =>
+    predictPeakBytes({
+      probe,
+      sourceBytes,
+      hint,
+      sizes,
+      resamples: command.pixelActions.map((action) => action.resamples),
+      oriented: orientation > 1,
+      output: size,
+      format,
+      frames,
+      extraBytes,
+    });
+  const decodeHint = chooseDecodeHint(probe, orientation, needs, predict, config.memoryBudgetBytes);
   return {
     orientation,
     decodeHint,
+    frames,
+    predictedPeakBytes: predict(decodeHint),
     actions: command.pixelActions,
     sizes,
     output: size,

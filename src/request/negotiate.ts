@@ -1,6 +1,6 @@
+import type { EncoderRequest } from '../actions/types';
 import type { Config } from '../config';
-import type { ImageFormat, OutputFormat } from '../image';
-import type { EncoderRequest } from '../operations/types';
+import type { OutputFormat } from '../formats/types';
 
 /**
  * The output format as far as it is known before the source is read: an explicit format, the
@@ -42,22 +42,3 @@ export const formatChoiceToken = (choice: FormatChoice): string =>
 
 export const varies = (choice: FormatChoice): boolean =>
   choice.kind === 'negotiated' || (choice.kind === 'source' && choice.negotiated);
-
-/** PROTOCOL.md §7.5: output in the source format, heic becomes jpg. */
-export function defaultOutputFormat(source: ImageFormat): OutputFormat {
-  return source === 'heic' ? 'jpg' : source;
-}
-
-/**
- * The output format once the header is known. `f_auto` never trades an animation for a still:
- * only GIF output can animate today, so an animated GIF stays GIF. The ETag stays valid because
- * the source ETag fixes whether the source is animated.
- */
-export function resolveFormat(
-  choice: FormatChoice,
-  source: { format: ImageFormat; frames: number },
-): OutputFormat {
-  if (choice.kind === 'source') return defaultOutputFormat(source.format);
-  if (choice.kind === 'negotiated' && source.format === 'gif' && source.frames > 1) return 'gif';
-  return choice.format;
-}

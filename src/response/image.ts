@@ -1,18 +1,17 @@
-import { MIME_TYPES, type OutputFormat } from '../image';
+import { formatModule } from '../formats/registry';
 import type { RenderedImage } from '../pipeline/render';
 import type { SourceObject } from '../source';
 import { contentMd5 } from './etag';
 
 export interface ImageResponseMeta {
   etag: string;
-  format: OutputFormat;
   source: SourceObject;
   defaultCacheControl: string;
   vary: boolean;
 }
 
 /** Shared by 200 and 304 answers: the validators and caching headers of §2.1. */
-export function validatorHeaders(meta: Omit<ImageResponseMeta, 'format'>): Headers {
+export function validatorHeaders(meta: ImageResponseMeta): Headers {
   const headers = new Headers({
     ETag: meta.etag,
     'Cache-Control': meta.source.cacheControl ?? meta.defaultCacheControl,
@@ -28,7 +27,7 @@ export async function imageResponse(
   meta: ImageResponseMeta,
 ): Promise<Response> {
   const headers = validatorHeaders(meta);
-  headers.set('Content-Type', MIME_TYPES[meta.format]);
+  headers.set('Content-Type', formatModule(image.format).mime);
   headers.set('Content-Length', String(image.body.length));
   headers.set('Content-MD5', await contentMd5(image.body));
   headers.set('x-bce-image-info', `width=${image.width};height=${image.height}`);

@@ -1,6 +1,6 @@
 import { BosError } from '../errors';
 import { readCapped } from './read-capped';
-import type { SourceObject } from './types';
+import type { ProxiedOriginal, SourceObject } from './types';
 
 /**
  * `${ORIGIN_URL}/${key}` with each path segment encoded (the key was decoded once). Dot segments
@@ -76,4 +76,49 @@ export async function openOrigin(
 async function contentEtag(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   return `"${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}"`;
+}
+
+/** What a plain GET forwards to the origin: validators and ranges, never cookies or credentials. */
+const FORWARDED_REQUEST_HEADERS = ['range', 'if-range', 'if-none-match', 'if-modified-since'];
+/** What passes back from the origin to the client. */
+const PASSED_RESPONSE_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-range',
+  'etag',
+  'last-modified',
+  'cache-control',
+  'accept-ranges',
+];
+
+/**
+ * The original from the HTTP origin for a plain GET; undefined when it says 404/410. Statuses
+ * other than 200, 206, 304 and 416 are the origin failing (502).
+ */
+export async function proxyOrigin(
+  base: string,
+  key: string,
+  timeoutMs: number,
+  request: Headers,
+): Promise<ProxiedOriginal | undefined> {
+  const forwarded: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = request.get(name);
+    if (value !== null) forwarded[name] = value;
+  }
+  const response = await fetchOrigin(base, key, timeoutMs, forwarded);
+  if (response.status === 404 || response.status === 410) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (![200, 206, 304, 416].includes(response.status)) {
+    await response.body?.cancel();
+    throw new BosError('OriginUnavailable', `The origin answered ${response.status}.`);
+  }
+  const headers = new Headers();
+  for (const name of PASSED_RESPONSE_HEADERS) {
+    const value = response.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  return { kind: 'proxied', status: response.status, headers, body: response.body };
 }

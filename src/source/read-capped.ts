@@ -1,5 +1,4 @@
-import { checkSourceBytes } from '../plan/limits';
-import { LIMITS } from '../limits';
+import { checkSourceBytes, LIMITS } from '../limits';
 
 /** Reads a stream into one buffer, refusing (and cancelling) as soon as it passes the limit. */
 export async function readCapped(

@@ -13,3 +13,33 @@ export interface SourceObject {
   /** Releases the body unread (304 and cache hits). */
   discard(): void;
 }
+
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** A plain GET of an object in the bucket: metadata first, the body only if it is needed. */
+export interface StoredOriginal {
+  kind: 'stored';
+  etag: string;
+  uploaded: Date;
+  size: number;
+  /** The stored HTTP metadata (Content-Type, Cache-Control, …) as headers. */
+  httpHeaders: Headers;
+  /** The body, or one range of it; undefined if the object vanished meanwhile. */
+  read(range?: ByteRange): Promise<ReadableStream | undefined>;
+}
+
+/**
+ * A plain GET answered by the HTTP origin: its status, the validator, range and caching headers
+ * it sent (nothing else passes), and its body.
+ */
+export interface ProxiedOriginal {
+  kind: 'proxied';
+  status: number;
+  headers: Headers;
+  body: ReadableStream | null;
+}
+
+export type Original = StoredOriginal | ProxiedOriginal;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeImage } from '../../src/codecs/probe';
+import { probeImage } from '../../src/formats/registry';
 import {
   dimensions,
   fixture,

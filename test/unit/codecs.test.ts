@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, encodeImage } from '../../src/codecs';
-import { probeImage } from '../../src/codecs/probe';
+import { decodeImage, encodeImage } from '../../src/formats/registry';
+import { probeImage } from '../../src/formats/registry';
 import type { RasterImage } from '../../src/image';
 import { fixture, similarity } from '../helpers/images';
 

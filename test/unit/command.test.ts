@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assertImplemented, bindCommand, type CommandPlan } from '../../src/plan/command';
-import { parseCommand } from '../../src/request/command';
+import { assertImplemented, validateCommand, type ValidatedCommand } from '../../src/plan/validate';
+import { parseCommand } from '../../src/request/grammar';
 import { readProcessRequest } from '../../src/request/query';
 
 /** Parses and validates `x-bce-process=<value>` as the Worker does before touching storage. */
-function plan(value: string): CommandPlan {
+function plan(value: string): ValidatedCommand {
   const parsed = parseCommand(value);
   if (parsed.kind !== 'image') throw new Error('style');
-  return bindCommand(parsed.actions);
+  return validateCommand(parsed.actions);
 }
 const code = (run: () => unknown): string => {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resizeGeometry, resultSize, type ResizeArgs } from '../../src/plan/geometry';
+import { resizeGeometry, resultSize, type ResizeArgs } from '../../src/actions/resize-geometry';
 
 const args = (partial: Partial<ResizeArgs>): ResizeArgs => ({
   m: 'lfit',

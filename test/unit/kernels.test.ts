@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RasterImage } from '../../src/image';
 import { applyOrientation } from '../../src/kernels/orient';
 import { accepts } from '../../src/request/negotiate';
-import { resolveRange } from '../../src/response/plain';
+import { resolveRange } from '../../src/handlers/original';
 
 /** A 3×2 image whose pixel at (x, y) holds the value 10·y + x in every channel. */
 const coordinates = (): RasterImage => {

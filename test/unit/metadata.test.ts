@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readExifFields, readTiffOrientation, tiffOfExif } from '../../src/codecs/exif';
+import { readExifFields, readTiffOrientation, tiffOfExif } from '../../src/formats/metadata/exif';
 import { rotatedSize } from '../../src/kernels/rotate';
 
 /** A big-endian TIFF with IFD0 (Make, Orientation, XResolution, GPS pointer) and a GPS IFD. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageProbe } from '../../src/codecs/probe';
+import type { ImageProbe } from '../../src/formats/types';
 import { readConfig } from '../../src/config';
-import { bindCommand } from '../../src/plan/command';
+import { validateCommand } from '../../src/plan/validate';
 import { planImage } from '../../src/plan/plan';
-import { parseCommand } from '../../src/request/command';
+import { parseCommand } from '../../src/request/grammar';
 import { chooseFormat } from '../../src/request/negotiate';
 
 const config = readConfig({});
@@ -20,7 +20,7 @@ const probe = (partial: Partial<ImageProbe>): ImageProbe => ({
 const plan = (value: string, source: ImageProbe, sourceBytes = 4_000_000) => {
   const parsed = parseCommand(value);
   if (parsed.kind !== 'image') throw new Error('style');
-  const command = bindCommand(parsed.actions);
+  const command = validateCommand(parsed.actions);
   return planImage(
     command,
     source,

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { probeImage } from '../../src/codecs/probe';
-import { checkSourceLimits } from '../../src/plan/limits';
+import { probeImage } from '../../src/formats/registry';
+import { checkSourceLimits } from '../../src/limits';
 import { fixture, syntheticJpeg } from '../helpers/images';
 
 const codeOf = (run: () => unknown) => {

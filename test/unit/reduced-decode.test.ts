@@ -1,11 +1,11 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '../../src/codecs';
-import { probeImage } from '../../src/codecs/probe';
+import { decodeImage } from '../../src/formats/registry';
+import { probeImage } from '../../src/formats/registry';
 import type { RasterImage, Rect, Size } from '../../src/image';
 import { applyOrientation, storedToUpright, uprightToStored } from '../../src/kernels/orient';
 import { pictureWindow, resample } from '../../src/kernels/resample';
-import { cutRect } from '../../src/operations/view';
+import { cutRect } from '../../src/actions/cut';
 import { fixture, similarity } from '../helpers/images';
 
 /** Blank pixels of `size` standing for `rect` of a `full` picture: a decoder's reduced view. */
@@ -208,7 +208,7 @@ describe('reduced decoding stays visually equal to full decoding', () => {
 
 describe('choice of reduction', () => {
   it('JPEG in eighths with a margin of 1.25, WebP in powers of two with 2', async () => {
-    const { decodeScale } = await import('../../src/codecs/reduced');
+    const { decodeScale } = await import('../../src/formats/registry');
     const jpeg = { format: 'jpg' as const, frames: 1 };
     // 12 MP → 400 px needs 0.1: 0.125 → 1/8. 2725 px → 400 px needs 0.147: 0.18 → 2/8.
     expect(decodeScale(jpeg, 0.1, 'faithful')).toBe(1 / 8);
@@ -228,7 +228,7 @@ describe('choice of reduction', () => {
   });
 
   it('the largest power-of-two reduction that still gives the scale asked for', async () => {
-    const { reductionFor } = await import('../../src/codecs/reduced');
+    const { reductionFor } = await import('../../src/formats/reduce');
     expect([1, 0.6, 0.5, 0.3, 0.25, 0.2, 0.125, 0.01].map(reductionFor)).toEqual([
       1, 1, 2, 2, 4, 4, 8, 8,
     ]);
@@ -237,22 +237,27 @@ describe('choice of reduction', () => {
 
 describe('JPEG pixels lent from the decoder', () => {
   it('a second decode waits until the first request gives its pixels back', async () => {
-    const { decodeJpeg } = await import('../../src/codecs/jpeg');
+    const { LeaseScope } = await import('../../src/wasm/loader');
     const photo = fixture('photo/flowers.jpeg');
-    const full = { width: 1920, height: 1080 };
-    const cleanupA: Array<() => void> = [];
-    const a = await decodeJpeg(photo, full, { scale: 1 }, cleanupA);
+    const probe = probeImage(photo);
+    // Each request decodes with its own scope of leases, released when it ends.
+    const requestA = new LeaseScope();
+    const requestB = new LeaseScope();
+    const a = await decodeImage(photo, probe, { scale: 1 }, { frames: 1, scope: requestA });
     const before = Buffer.from(a.frames[0]!.data);
     let bDone = false;
-    const b = decodeJpeg(photo, full, { scale: 0.5 }, []).then((image) => {
-      bDone = true;
-      return image;
-    });
+    const b = decodeImage(photo, probe, { scale: 0.5 }, { frames: 1, scope: requestB }).then(
+      (image) => {
+        bDone = true;
+        return image;
+      },
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(bDone).toBe(false);
     // A's pixels are intact while it holds them.
     expect(Buffer.from(a.frames[0]!.data).equals(before)).toBe(true);
-    for (const release of cleanupA) release();
+    await requestA.releaseAll();
     expect((await b).width).toBe(960);
+    await requestB.releaseAll();
   });
 });

@@ -1,0 +1,47 @@
+import type { ImageProbe } from '../types';
+import { ascii, dataView, truncated, withExif, withIcc } from '../header';
+import { tiffOfExif } from '../metadata/exif';
+
+/** IHDR, then every chunk to IEND (each step moves past a length checked against the file). */
+export function probePng(bytes: Uint8Array): ImageProbe {
+  const view = dataView(bytes);
+  if (ascii(bytes, 12, 4) !== 'IHDR') throw truncated();
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const colourType = bytes[25] as number;
+  let hasAlpha = colourType === 4 || colourType === 6;
+  let frames = 1;
+  let exif: Uint8Array | undefined;
+  let icc: Uint8Array | undefined;
+  let pos = 8;
+  let ended = false;
+  while (pos + 8 <= bytes.length) {
+    const length = view.getUint32(pos);
+    const type = ascii(bytes, pos + 4, 4);
+    const body = pos + 8;
+    if (body + length + 4 > bytes.length) throw truncated();
+    if (type === 'tRNS') hasAlpha = true;
+    else if (type === 'acTL') frames = Math.max(1, view.getUint32(body));
+    else if (type === 'eXIf') exif = tiffOfExif(bytes.subarray(body, body + length));
+    else if (type === 'iCCP') {
+      // Profile name, NUL, compression method (0: zlib), then the compressed profile.
+      const nul = bytes.subarray(body, body + Math.min(length, 80)).indexOf(0);
+      if (nul > 0) icc = bytes.subarray(body + nul + 2, body + length);
+    } else if (type === 'IEND') {
+      ended = true;
+      break;
+    }
+    pos = body + length + 4;
+  }
+  if (!ended || width === 0 || height === 0) throw truncated();
+  return {
+    format: 'png',
+    width,
+    height,
+    frames: Math.max(1, frames),
+    ...withExif(exif),
+    ...withIcc(icc, true),
+    jpegQuality: undefined,
+    hasAlpha,
+  };
+}

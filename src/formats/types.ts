@@ -1,0 +1,111 @@
+import type { RasterImage, Rect } from '../image';
+import type { LeaseScope } from '../wasm/loader';
+import type { EmbeddedProfile } from './metadata/icc';
+
+/** Formats the service recognises from bytes (PROTOCOL.md §1.5 input formats). */
+export type ImageFormat = 'jpg' | 'png' | 'webp' | 'avif' | 'gif' | 'bmp' | 'heic';
+/** Formats an output may take (the ones whose module can encode). */
+export type OutputFormat = Exclude<ImageFormat, 'heic'>;
+
+/** What the header says, read without decoding a pixel (PROTOCOL.md §1.6 step 6). */
+export interface ImageProbe {
+  format: ImageFormat;
+  width: number;
+  height: number;
+  frames: number;
+  /** EXIF Orientation 1–8 when the file carries one. */
+  orientation: number | undefined;
+  /** The EXIF block's TIFF structure, when the file carries one (for `info`). */
+  exif?: Uint8Array;
+  /** The embedded ICC profile, when there is one (pixels are converted to sRGB after decoding). */
+  icc?: EmbeddedProfile;
+  /** libjpeg quality estimated from the quantisation tables (JPEG only). */
+  jpegQuality: number | undefined;
+  hasAlpha: boolean;
+}
+
+/**
+ * What the planner asks of a decoder, in stored (not yet oriented) full-size pixels. Decoders
+ * that can, return less than the whole image; the others ignore it.
+ */
+export interface DecodeHint {
+  /** Smallest useful scale (≤ 1): the decoder may return any scale at or above it. */
+  scale: number;
+  /** Only this part of the stored image is needed. */
+  region?: Rect;
+}
+
+export interface DecodeOptions {
+  /** Frames of an animation to decode (the plan's choice; stills have one). */
+  frames: number;
+  /**
+   * The request's leases. A decoder that can lend its pixels (they stay in its memory until the
+   * request ends, saving a frame-sized copy at the peak) does so only when given one.
+   */
+  scope?: LeaseScope;
+}
+
+export interface EncodeSettings {
+  format: OutputFormat;
+  /** 1–100 on the JPEG scale; each encoder maps it to its own. */
+  quality: number;
+  progressive: boolean;
+}
+
+/**
+ * How much detail a reduced decode must keep beyond what the next action needs: `faithful`
+ * matches a full decode; a number is a plain margin, for when memory allows no more.
+ */
+export type DecodeMargin = 'faithful' | number;
+
+/** A decoder's own steps of reduction (DCT eighths, libwebp's power-of-two scaler). */
+export interface Reduction {
+  /** Margin measured to keep a reduced decode within noise of a full one (see its module). */
+  faithfulMargin: number;
+  /** Whether this source can be decoded reduced (animations are composited at full size). */
+  applies(source: { frames: number }): boolean;
+  /** The scale the decoder produces when at least `wanted` (≤ 1) is needed. */
+  stepAtLeast(wanted: number): number;
+}
+
+/** Memory a format's codecs hold, for the planner's prediction (plan/memory.ts). */
+export interface FormatMemory {
+  /**
+   * While decoding, beyond the JS copy of the source: copies of the decoded frames and of the
+   * source held at the peak (decoders that cannot reduce keep more in their own memory).
+   */
+  decoder(source: { frames: number }): { frameCopies: number; sourceCopies: number };
+  /** Encoder bytes per output pixel of each encoded frame, and fixed bytes. */
+  encoderBytesPerPixel: number;
+  encoderFixedBytes: number;
+}
+
+/** Everything the service knows about one format: the only place a format's facts live. */
+export interface FormatModule {
+  readonly name: ImageFormat;
+  readonly mime: string;
+  /** Object-name extensions, for plain GETs of objects stored without a Content-Type. */
+  readonly extensions: readonly string[];
+  /** Whether an output in this format keeps transparency (else it is flattened onto white). */
+  readonly keepsAlpha: boolean;
+  /** Whether an output in this format keeps an animation (else it takes the first frame). */
+  readonly keepsAnimation: boolean;
+  /** The output format when a command names none (PROTOCOL.md §7.5: heic → jpg). */
+  readonly defaultOutput: OutputFormat;
+  readonly memory: FormatMemory;
+  /** Present when the decoder can decode reduced (scale) and a region. */
+  readonly reduction?: Reduction;
+  /** Recognises the format from its first bytes. */
+  sniff(bytes: Uint8Array): boolean;
+  /** Reads size, frames, orientation, ICC and quality from the header (throws BosError). */
+  probe(bytes: Uint8Array): ImageProbe;
+  /** Decodes to RGBA as the hint and options ask. Any failure of the file is a BosError 400. */
+  decode(
+    bytes: Uint8Array,
+    probe: ImageProbe,
+    hint: DecodeHint,
+    options: DecodeOptions,
+  ): Promise<RasterImage>;
+  /** Absent when the format cannot be written. */
+  encode?(image: RasterImage, settings: EncodeSettings): Promise<Uint8Array>;
+}

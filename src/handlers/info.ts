@@ -1,0 +1,56 @@
+import type { Config } from '../config';
+import { readExifFields } from '../formats/metadata/exif';
+import { probeImage } from '../formats/registry';
+import type { ImageProbe } from '../formats/types';
+import { checkSourceBytes, checkSourceLimits } from '../limits';
+import { deriveEtag, etagMatches } from '../response/etag';
+import { validatorHeaders } from '../response/image';
+import { openSource } from '../source';
+
+/**
+ * PROTOCOL.md §3.17: the source's format, stored size, byte size, frame count (animations) and
+ * listed EXIF fields, camelCase keys in alphabetical order, every value `{"value": "<string>"}`.
+ * Computed from the header and metadata; no pixel is decoded.
+ */
+export function infoDocument(
+  probe: ImageProbe,
+  byteLength: number,
+): Record<string, { value: string }> {
+  const fields: Record<string, string> = {
+    ...(probe.exif ? readExifFields(probe.exif) : {}),
+    format: probe.format,
+    imageWidth: String(probe.width),
+    imageHeight: String(probe.height),
+    imageSize: String(byteLength),
+    ...(probe.frames > 1 ? { frameCount: String(probe.frames) } : {}),
+  };
+  return Object.fromEntries(
+    Object.keys(fields)
+      .sort()
+      .map((key) => [key, { value: fields[key] as string }]),
+  );
+}
+
+/** `image/info` and `?exif`: the same document, with the validators of a processed response. */
+export async function serveInfo(
+  request: Request,
+  bucket: R2Bucket,
+  key: string,
+  config: Config,
+): Promise<Response> {
+  const source = await openSource(bucket, key, config);
+  const etag = await deriveEtag(source.etag, 'info', 'json');
+  const meta = { etag, source, defaultCacheControl: config.defaultCacheControl, vary: false };
+  if (etagMatches(request.headers.get('if-none-match'), etag)) {
+    source.discard();
+    return new Response(null, { status: 304, headers: validatorHeaders(meta) });
+  }
+  if (source.size !== undefined) checkSourceBytes(source.size);
+  const bytes = await source.bytes();
+  const probe = probeImage(bytes);
+  checkSourceLimits(probe);
+  const body = JSON.stringify(infoDocument(probe, bytes.length));
+  const headers = validatorHeaders(meta);
+  headers.set('Content-Type', 'application/json; charset=utf-8');
+  return new Response(body, { status: 200, headers });
+}

@@ -1,0 +1,56 @@
+import { readCache, writeCache } from '../cache/cache';
+import type { Config } from '../config';
+import { checkSourceBytes } from '../limits';
+import { renderImage } from '../pipeline/render';
+import type { PreparedCommand } from '../plan/validate';
+import { formatChoiceToken, varies } from '../request/negotiate';
+import { deriveEtag, etagMatches } from '../response/etag';
+import { imageResponse, validatorHeaders } from '../response/image';
+import { fetchResources, openSource } from '../source';
+
+export interface ProcessedRequest {
+  request: Request;
+  bucket: R2Bucket;
+  key: string;
+  config: Config;
+  execution: ExecutionContext;
+}
+
+/**
+ * A processed GET, in the order of PROTOCOL.md §1.6, the command already validated: fetch, answer
+ * 304 or from the cache when possible, read what the actions need, then render and cache.
+ */
+export async function serveProcessed(
+  prepared: PreparedCommand,
+  { request, bucket, key, config, execution }: ProcessedRequest,
+): Promise<Response> {
+  const { command, formatChoice } = prepared;
+  const source = await openSource(bucket, key, config);
+  const etag = await deriveEtag(source.etag, command.canonical, formatChoiceToken(formatChoice));
+  const meta = {
+    etag,
+    source,
+    defaultCacheControl: config.defaultCacheControl,
+    vary: varies(formatChoice),
+  };
+  if (etagMatches(request.headers.get('if-none-match'), etag)) {
+    source.discard();
+    return new Response(null, { status: 304, headers: validatorHeaders(meta) });
+  }
+  const origin = new URL(request.url).origin;
+  const cached = await readCache(origin, etag, key);
+  if (cached) {
+    source.discard();
+    const response = new Response(cached.body, cached);
+    if (meta.vary) response.headers.set('Vary', 'Accept');
+    return response;
+  }
+
+  if (source.size !== undefined) checkSourceBytes(source.size);
+  const resources = await fetchResources(bucket, command.resources, config);
+  const bytes = await source.bytes();
+  const rendered = await renderImage(bytes, prepared, config, resources);
+  const response = await imageResponse(rendered, meta);
+  writeCache(execution, origin, etag, key, response);
+  return response;
+}

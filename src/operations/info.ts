@@ -1,8 +1,0 @@
-import { defineAction } from './define';
-
-/** `image/info`: answered with the JSON document of src/pipeline/info.ts; must stand alone. */
-export const info = defineAction({
-  name: 'info',
-  stage: 'info',
-  params: {},
-});

@@ -1,0 +1,51 @@
+import jpegEncFactory from '../../wasm/dist/jpeg_enc.js';
+import jpegEncWasm from '../../wasm/dist/jpeg_enc.wasm';
+import { emscriptenModule, WasmOutOfMemory } from './loader';
+import { feedStrips } from './strips';
+
+/** Exports of our libjpeg-turbo encoder (wasm/jpeg/encoder.c): rows pushed in strips. */
+interface JpegEncoderExports {
+  HEAPU8: Uint8Array;
+  _jpeg_enc_begin(width: number, height: number, quality: number, progressive: number): number;
+  _jpeg_enc_strip_rows(): number;
+  _jpeg_enc_push(rows: number): number;
+  _jpeg_enc_finish(): number;
+  _jpeg_enc_size(): number;
+  _jpeg_enc_release(): void;
+}
+
+export const jpegEncoderModule = emscriptenModule<JpegEncoderExports>(
+  'jpeg-enc',
+  jpegEncFactory,
+  jpegEncWasm,
+);
+
+/**
+ * Encodes an RGBA frame fed by strips of rows, so the frame is never copied into the encoder
+ * whole: its memory is the strip, the Huffman-optimisation coefficient buffer (~3 bytes a pixel)
+ * and the output. Returns a copy of the JPEG.
+ */
+export function encodeJpegRgba(
+  module: JpegEncoderExports,
+  data: Uint8Array,
+  size: { width: number; height: number },
+  quality: number,
+  progressive: boolean,
+): Uint8Array {
+  try {
+    const strip = module._jpeg_enc_begin(size.width, size.height, quality, progressive ? 1 : 0);
+    if (strip === 0) throw new WasmOutOfMemory('jpeg-enc');
+    const fed = feedStrips(data, size, {
+      heap: () => module.HEAPU8,
+      strip,
+      stripRows: module._jpeg_enc_strip_rows(),
+      push: (rows) => module._jpeg_enc_push(rows) === 0,
+    });
+    if (!fed) throw new WasmOutOfMemory('jpeg-enc');
+    const output = module._jpeg_enc_finish();
+    if (output === 0) throw new WasmOutOfMemory('jpeg-enc');
+    return module.HEAPU8.slice(output, output + module._jpeg_enc_size());
+  } finally {
+    module._jpeg_enc_release();
+  }
+}

@@ -1,6 +1,6 @@
 import { readConfig, type Env } from './config';
 import { BosError } from './errors';
-import { serveInfo } from './handlers/info';
+import { serveInfo } from './handlers/image-info';
 import { serveOriginal } from './handlers/original';
 import { serveProcessed } from './handlers/processed';
 import { prepareCommand } from './plan/validate';

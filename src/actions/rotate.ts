@@ -1,7 +1,7 @@
 import { formatModule } from '../formats/registry';
 import { mapFrames, type RasterImage } from '../image';
 import { applyOrientation, uprightToStored } from '../kernels/orient';
-import { rotateFrame, rotatedSize } from '../kernels/rotate';
+import { rotateFrame, rotatedSize } from '../kernels/rotation';
 import { defineAction } from './define';
 import { int, required } from './params';
 

@@ -1,5 +1,5 @@
 import type { ImageProbe } from './types';
-import { ascii, dataView, truncated, withExif, withIcc } from './header';
+import { ascii, dataView, truncated, withExif, withIcc } from './probe-helpers';
 import { tiffOfExif } from './metadata/exif';
 
 /**

@@ -6,7 +6,7 @@ import { avif } from './avif';
 import { bmp } from './bmp';
 import { gif } from './gif';
 import { heic } from './heic';
-import { unsupported, truncated } from './header';
+import { unsupported, truncated } from './probe-helpers';
 import { jpeg } from './jpeg';
 import { png } from './png';
 import type {

@@ -5,7 +5,7 @@ import { renderImage } from '../pipeline/render';
 import type { PreparedCommand } from '../plan/validate';
 import { formatChoiceToken, varies } from '../request/negotiate';
 import { deriveEtag, etagMatches } from '../response/etag';
-import { imageResponse, validatorHeaders } from '../response/image';
+import { imageResponse, validatorHeaders } from '../response/headers';
 import { fetchResources, openSource } from '../source';
 
 export interface ProcessedRequest {

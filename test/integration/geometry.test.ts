@@ -450,3 +450,24 @@ describe('colour profiles (§7.3): outputs carry none, so pixels are converted t
     expect(await similarity(response.body, reference)).toBeGreaterThanOrEqual(0.99);
   });
 });
+
+describe('public error text is the protocol’s (§2.2)', () => {
+  it('a crop outside the image says so in BOS words, without internal details', async () => {
+    const response = await process('c1000x800.png', 'image/crop,x_1000,y_0');
+    expect([response.status, response.json().code, response.json().message]).toEqual([
+      400,
+      'InvalidArgument',
+      "Advance cut's position is out of image.",
+    ]);
+  });
+
+  it('an animated GIF asked for as JPEG is its first frame', async () => {
+    const first = await process('animated.gif', 'image/format,f_png');
+    const jpeg = await process('animated.gif', 'image/format,f_jpg');
+    expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
+    expect((await sharp(first.body).metadata()).pages ?? 1).toBe(1);
+    expect(
+      await similarity(jpeg.body, sharp(first.body).flatten({ background: '#ffffff' })),
+    ).toBeGreaterThan(0.95);
+  });
+});

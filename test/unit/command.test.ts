@@ -182,3 +182,20 @@ describe('grammar and validation (§1.2, §8)', () => {
     expect(code(() => parseCommand('style/h200/resize,w_1'))).toBe('InvalidArgument');
   });
 });
+
+describe('declarations the planner and handler read', () => {
+  const validate = (value: string) => {
+    const parsed = parseCommand(value);
+    if (parsed.kind !== 'image') throw new Error('style');
+    return validateCommand(parsed.actions);
+  };
+  it('a watermark declares the object it reads (its key without pre-processing)', () => {
+    const key = btoa('logos/mark.png?x-bce-process=image/resize,P_20')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
+    expect(validate(`image/resize,w_100/watermark,image_${key}`).resources).toEqual([
+      { kind: 'object', key: 'logos/mark.png' },
+    ]);
+    expect(validate('image/resize,w_100').resources).toEqual([]);
+  });
+});

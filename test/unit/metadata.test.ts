@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readExifFields, readTiffOrientation, tiffOfExif } from '../../src/formats/metadata/exif';
-import { rotatedSize } from '../../src/kernels/rotate';
+import { rotatedSize } from '../../src/kernels/rotation';
 
 /** A big-endian TIFF with IFD0 (Make, Orientation, XResolution, GPS pointer) and a GPS IFD. */
 function tiffWithGps(): Uint8Array {

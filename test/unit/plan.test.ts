@@ -102,3 +102,38 @@ describe('planner: decode scale and region under the memory budget', () => {
     expect(result.output).toEqual({ width: 400, height: 300 });
   });
 });
+
+describe('planner: frames to decode', () => {
+  const animatedGif = probe({ format: 'gif', width: 370, height: 285, frames: 10 });
+  it('an animation decodes its frames only when the output keeps them', () => {
+    expect(plan('image/resize,w_100', animatedGif).frames).toBe(10);
+    expect(plan('image/resize,w_100/format,f_jpg', animatedGif).frames).toBe(1);
+    expect(plan('image/format,f_png', animatedGif).frames).toBe(1);
+    // WebP output takes the first frame until it can be written animated.
+    const animatedWebp = probe({ format: 'webp', width: 370, height: 285, frames: 10 });
+    expect(plan('image/resize,w_100', animatedWebp).frames).toBe(1);
+    expect(plan('image/format,f_gif', animatedWebp).frames).toBe(10);
+  });
+
+  it('never more than the 20-frame limit, and a still has one', () => {
+    expect(
+      plan('image/resize,w_40', probe({ format: 'gif', width: 80, height: 80, frames: 30 })).frames,
+    ).toBe(20);
+    expect(plan('image/resize,w_40', probe({})).frames).toBe(1);
+  });
+
+  it('one frame costs less memory than twenty: the prediction follows the frames decoded', () => {
+    const animation = probe({ format: 'gif', width: 500, height: 400, frames: 20 });
+    const asGif = plan('image/resize,w_250', animation, 2_000_000);
+    const asJpeg = plan('image/resize,w_250/format,f_jpg', animation, 2_000_000);
+    // The fixed part (isolate, source) is the same; the frames' part shrinks twentyfold.
+    const fixedPart = plan(
+      'image/resize,w_1/format,f_jpg',
+      probe({ format: 'gif', width: 1, height: 1 }),
+      2_000_000,
+    ).predictedPeakBytes;
+    expect(
+      (asGif.predictedPeakBytes - fixedPart) / (asJpeg.predictedPeakBytes - fixedPart),
+    ).toBeGreaterThan(15);
+  });
+});

@@ -1,7 +1,7 @@
 import { BosError } from '../../errors';
 import type { RasterImage } from '../../image';
 import { anyTransparent } from '../../kernels/canvas';
-import { dataView } from '../header';
+import { dataView } from '../probe-helpers';
 import { readBmpHeader, type Channel } from './header';
 
 /**

@@ -1,5 +1,5 @@
 import type { ImageProbe } from '../types';
-import { dataView, truncated, unsupported } from '../header';
+import { dataView, truncated, unsupported } from '../probe-helpers';
 
 /** One bit-field channel of a 16- or 32-bit BMP: where its bits are and how many. */
 export interface Channel {

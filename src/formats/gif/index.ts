@@ -1,4 +1,4 @@
-import { ascii } from '../header';
+import { ascii } from '../probe-helpers';
 import type { FormatModule } from '../types';
 import { decodeGif, encodeGif } from './codec';
 import { probeGif } from './probe';

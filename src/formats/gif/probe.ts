@@ -1,5 +1,5 @@
 import type { ImageProbe } from '../types';
-import { dataView, truncated } from '../header';
+import { dataView, truncated } from '../probe-helpers';
 
 /**
  * Walks the blocks to the trailer, counting frames: each step moves past a length byte read from

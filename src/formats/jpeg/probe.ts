@@ -1,7 +1,7 @@
 import type { ImageProbe } from '../types';
-import { ascii, dataView, truncated, withExif, withIcc } from '../header';
+import { ascii, dataView, truncated, withExif, withIcc } from '../probe-helpers';
 import { tiffOfExif } from '../metadata/exif';
-import { estimateJpegQuality, ZIGZAG } from './quality';
+import { estimateJpegQuality, ZIGZAG } from './quality-estimate';
 
 /** JPEG's numbered ICC chunks in order, or undefined when there are none. */
 function joinChunks(chunks: Map<number, Uint8Array>): Uint8Array | undefined {

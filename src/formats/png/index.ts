@@ -1,7 +1,7 @@
 import { BosError } from '../../errors';
 import { anyTransparent } from '../../kernels/canvas';
 import { decodePngRgba, encodePngRgba, pngModule } from '../../wasm/png';
-import { ascii } from '../header';
+import { ascii } from '../probe-helpers';
 import type { FormatModule } from '../types';
 import { encodeInterlacedPng } from './interlaced';
 import { probePng } from './probe';

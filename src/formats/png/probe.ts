@@ -1,5 +1,5 @@
 import type { ImageProbe } from '../types';
-import { ascii, dataView, truncated, withExif, withIcc } from '../header';
+import { ascii, dataView, truncated, withExif, withIcc } from '../probe-helpers';
 import { tiffOfExif } from '../metadata/exif';
 
 /** IHDR, then every chunk to IEND (each step moves past a length checked against the file). */

@@ -3,7 +3,7 @@ import { coversAll, type RasterImage } from '../../image';
 import { anyTransparent } from '../../kernels/canvas';
 import { decodeWebpAnimation, decodeWebpStill, webpDecoderModule } from '../../wasm/webp-decoder';
 import { encodeWebpRgba, webpEncoderModule } from '../../wasm/webp-encoder';
-import { ascii } from '../header';
+import { ascii } from '../probe-helpers';
 import { reductionFor, wholeRegion } from '../reduce';
 import type { FormatModule } from '../types';
 import { probeWebp } from './probe';

@@ -1,5 +1,5 @@
 import type { ImageProbe } from '../types';
-import { ascii, dataView, truncated, withExif, withIcc } from '../header';
+import { ascii, dataView, truncated, withExif, withIcc } from '../probe-helpers';
 import { tiffOfExif } from '../metadata/exif';
 
 /** The RIFF chunks: VP8X (canvas, alpha), VP8/VP8L (size), ANMF (frames), EXIF, ICCP. */

@@ -4,7 +4,7 @@ import { probeImage } from '../formats/registry';
 import type { ImageProbe } from '../formats/types';
 import { checkSourceBytes, checkSourceLimits } from '../limits';
 import { deriveEtag, etagMatches } from '../response/etag';
-import { validatorHeaders } from '../response/image';
+import { validatorHeaders } from '../response/headers';
 import { openSource } from '../source';
 
 /**

@@ -1,5 +1,6 @@
 import type { EncoderRequest } from '../actions/types';
 import type { Config } from '../config';
+import { formatModule } from '../formats/registry';
 import type { OutputFormat } from '../formats/types';
 
 /**
@@ -31,9 +32,10 @@ export function chooseFormat(
   if (encoder.format === undefined) return { kind: 'source', negotiated: false };
   if (encoder.format !== 'auto') return { kind: 'explicit', format: encoder.format };
   const header = accept ?? '';
-  if (config.autoAvif && accepts(header, 'image/avif'))
-    return { kind: 'negotiated', format: 'avif' };
-  if (accepts(header, 'image/webp')) return { kind: 'negotiated', format: 'webp' };
+  // AVIF first (smaller), when the deployment accepts its encoding time; then WebP.
+  const candidates: OutputFormat[] = config.autoAvif ? ['avif', 'webp'] : ['webp'];
+  const format = candidates.find((candidate) => accepts(header, formatModule(candidate).mime));
+  if (format) return { kind: 'negotiated', format };
   return { kind: 'source', negotiated: true };
 }
 

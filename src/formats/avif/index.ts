@@ -1,5 +1,4 @@
 import { BosError } from '../../errors';
-import { anyTransparent } from '../../kernels/canvas';
 import {
   avifDecoderModule,
   avifEncoderModule,
@@ -7,6 +6,7 @@ import {
   encodeAvifRgba,
 } from '../../wasm/avif';
 import { brandsOf, probeIsobmff } from '../isobmff';
+import { decodedStill } from '../decoded';
 import type { FormatModule } from '../types';
 
 /** A WebP or AVIF quality that looks like a given JPEG quality. */
@@ -33,13 +33,7 @@ export const avif: FormatModule = {
   async decode(bytes, probe) {
     const pixels = await avifDecoderModule.use((module) => decodeAvifRgba(module, bytes));
     if (!pixels) throw new BosError('UnsupportedImageFormat', 'The image could not be decoded.');
-    return {
-      width: pixels.width,
-      height: pixels.height,
-      // Trust the header's claim only when pixels confirm it, so opaque files stay opaque.
-      hasAlpha: probe.hasAlpha && anyTransparent(pixels.data),
-      frames: [{ data: pixels.data, delayMs: 0 }],
-    };
+    return decodedStill(pixels, probe.hasAlpha);
   },
   encode: async (image, settings) => {
     const frame = image.frames[0];

@@ -1,7 +1,7 @@
 import { BosError } from '../../errors';
-import { anyTransparent } from '../../kernels/canvas';
 import { decodeHeifPrimary, heifModule } from '../../wasm/heif';
 import { brandsOf, probeIsobmff } from '../isobmff';
+import { decodedStill } from '../decoded';
 import type { FormatModule } from '../types';
 
 const HEIC_BRANDS = ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1'];
@@ -34,11 +34,6 @@ export const heic: FormatModule = {
     if (!decoded) {
       throw new BosError('UnsupportedImageFormat', 'The HEIF image could not be decoded.');
     }
-    return {
-      width: decoded.width,
-      height: decoded.height,
-      hasAlpha: decoded.hasAlpha && anyTransparent(decoded.data),
-      frames: [{ data: decoded.data, delayMs: 0 }],
-    };
+    return decodedStill(decoded, decoded.hasAlpha);
   },
 };

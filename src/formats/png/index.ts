@@ -1,7 +1,7 @@
 import { BosError } from '../../errors';
-import { anyTransparent } from '../../kernels/canvas';
 import { decodePngRgba, encodePngRgba, pngModule } from '../../wasm/png';
 import { ascii } from '../probe-helpers';
+import { decodedStill } from '../decoded';
 import type { FormatModule } from '../types';
 import { encodeInterlacedPng } from './interlaced';
 import { probePng } from './probe';
@@ -29,13 +29,7 @@ export const png: FormatModule = {
   probe: probePng,
   async decode(bytes, probe) {
     const pixels = await pngModule.use((module) => decodePngRgba(module, bytes));
-    return {
-      width: pixels.width,
-      height: pixels.height,
-      // Trust the header's claim only when pixels confirm it, so opaque files stay opaque.
-      hasAlpha: probe.hasAlpha && anyTransparent(pixels.data),
-      frames: [{ data: pixels.data, delayMs: 0 }],
-    };
+    return decodedStill(pixels, probe.hasAlpha);
   },
   encode: async (image, settings) => {
     const frame = image.frames[0];

@@ -274,8 +274,11 @@ for (const mp of memorySizes) {
 log(`seeding ${seeded.length} objects into the local R2 bucket`);
 await seed(seeded);
 
+// `BENCH_ONLY=s4,s7 npm run bench`: only those scenarios, a summary on stdout, RESULTS.md left alone
+// (for comparing two builds on the same machine in the same minutes).
+const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim());
 const results = [];
-for (const scenario of SCENARIOS) {
+for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
   const input = inputs[scenario.input];
   log(`${scenario.id}: ${scenario.title}`);
   // One warm-up run (its output is the SSIM reference); the timed runs alternate with ours.
@@ -318,6 +321,18 @@ for (const scenario of SCENARIOS) {
   }
   if (!result.supported) for (let i = 0; i < WARM_RUNS; i++) await timeSharp();
   results.push(result);
+}
+
+if (only) {
+  for (const r of results) {
+    if (!r.workerd) continue;
+    const warm = median(r.workerd.warm);
+    const reference = median(r.sharp.warm);
+    console.log(
+      `${r.scenario.id}\twarm ${ms(warm)}\tsharp ${ms(reference)}\t${(warm / reference).toFixed(2)}x\tpeak +${r.workerd.growthMiB.toFixed(0)} MiB`,
+    );
+  }
+  process.exit(0);
 }
 
 // ---------------------------------------------------------------------------------------------

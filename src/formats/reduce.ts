@@ -1,6 +1,5 @@
-import type { Rect, Size } from '../image';
-
 /** The steps decoders reduce in, shared by the format modules that can. */
+import type { Rect, Size } from '../image';
 
 /** The largest power-of-two reduction (1, 2, 4, 8) that still gives at least `scale`. */
 export function reductionFor(scale: number): 1 | 2 | 4 | 8 {

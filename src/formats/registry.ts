@@ -111,10 +111,6 @@ export async function encodeImage(
   }
 }
 
-/** Whether this source's decoder honours a hint's scale and region. */
-export const decodesReduced = (source: { format: ImageFormat; frames: number }): boolean =>
-  formatModule(source.format).reduction?.applies(source) ?? false;
-
 /**
  * The scale this format's decoder will produce for an action that needs `needed` of the full
  * picture, keeping the format's faithful margin (or a smaller fallback margin); 1 when the

@@ -3,6 +3,7 @@ import avifDecWasm from '@jsquash/avif/codec/dec/avif_dec.wasm';
 import avifEncFactory from '@jsquash/avif/codec/enc/avif_enc.js';
 import avifEncWasm from '@jsquash/avif/codec/enc/avif_enc.wasm';
 import { emscriptenModule } from './loader';
+import type { Size } from '../image';
 
 /** What the codec's decoder returns (its ImageData polyfill). */
 interface DecodedPixels {
@@ -70,7 +71,7 @@ export function decodeAvifRgba(
 export function encodeAvifRgba(
   module: AvifEncoderExports,
   data: Uint8Array,
-  size: { width: number; height: number },
+  size: Size,
   quality: number,
 ): Uint8Array | undefined {
   const output = module.encode(data, size.width, size.height, {

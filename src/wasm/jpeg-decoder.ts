@@ -1,5 +1,6 @@
 import jpegDecFactory from '../../wasm/dist/jpeg_dec.js';
 import jpegDecWasm from '../../wasm/dist/jpeg_dec.wasm';
+import type { Rect } from '../image';
 import { emscriptenModule, WasmOutOfMemory } from './loader';
 
 /** Exports of our libjpeg-turbo decoder (wasm/jpeg/decoder.c). */
@@ -48,7 +49,7 @@ export function decodeJpegRegion(
   module: JpegDecoderExports,
   bytes: Uint8Array,
   eighths: number,
-  region: { x: number; y: number; width: number; height: number },
+  region: Rect,
 ): WasmPixels | undefined {
   const input = module._jpeg_alloc(bytes.length);
   if (input === 0) throw new WasmOutOfMemory('jpeg-dec');

@@ -2,6 +2,7 @@ import jpegEncFactory from '../../wasm/dist/jpeg_enc.js';
 import jpegEncWasm from '../../wasm/dist/jpeg_enc.wasm';
 import { emscriptenModule, WasmOutOfMemory } from './loader';
 import { feedStrips } from './strips';
+import type { Size } from '../image';
 
 /** Exports of our libjpeg-turbo encoder (wasm/jpeg/encoder.c): rows pushed in strips. */
 interface JpegEncoderExports {
@@ -28,7 +29,7 @@ export const jpegEncoderModule = emscriptenModule<JpegEncoderExports>(
 export function encodeJpegRgba(
   module: JpegEncoderExports,
   data: Uint8Array,
-  size: { width: number; height: number },
+  size: Size,
   quality: number,
   progressive: boolean,
 ): Uint8Array {

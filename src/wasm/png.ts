@@ -1,5 +1,6 @@
 import pngWasm from '@jsquash/png/codec/pkg/squoosh_png_bg.wasm?module';
 import { exportedMemory, WasmModule } from './loader';
+import type { Size } from '../image';
 
 /**
  * squoosh_png (Rust `png` crate, wasm-bindgen) from @jsquash/png. Its generated glue keeps one
@@ -111,11 +112,7 @@ export function decodePngRgba(png: PngInstance, bytes: Uint8Array): DecodedPng {
 }
 
 /** An 8-bit RGBA PNG (a copy). */
-export function encodePngRgba(
-  png: PngInstance,
-  data: Uint8Array,
-  size: { width: number; height: number },
-): Uint8Array {
+export function encodePngRgba(png: PngInstance, data: Uint8Array, size: Size): Uint8Array {
   const { exports } = png;
   const result = exports.__wbindgen_add_to_stack_pointer(-16);
   try {

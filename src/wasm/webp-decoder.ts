@@ -1,5 +1,6 @@
 import webpDecFactory from '../../wasm/dist/webp_dec.js';
 import webpDecWasm from '../../wasm/dist/webp_dec.wasm';
+import type { Rect, Size } from '../image';
 import { emscriptenModule, WasmOutOfMemory } from './loader';
 
 /** Exports of our libwebp decoder (wasm/webp/decoder.c). */
@@ -49,8 +50,8 @@ function withInput<R>(module: WebpDecoderExports, bytes: Uint8Array, use: (input
 export function decodeWebpStill(
   module: WebpDecoderExports,
   bytes: Uint8Array,
-  crop: { x: number; y: number; width: number; height: number },
-  output: { width: number; height: number },
+  crop: Rect,
+  output: Size,
   scaled: boolean,
 ): Uint8Array | undefined {
   return withInput(module, bytes, (input) => {

@@ -1,6 +1,7 @@
 import webpEncFactory from '@jsquash/webp/codec/enc/webp_enc_simd.js';
 import webpEncWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm';
 import { emscriptenModule } from './loader';
+import type { Size } from '../image';
 
 /** libwebp's encoder as @jsquash/webp builds it (SIMD glue and module). */
 interface WebpEncoderExports {
@@ -53,7 +54,7 @@ const WEBP_DEFAULTS: Record<string, number> = {
 export function encodeWebpRgba(
   module: WebpEncoderExports,
   data: Uint8Array,
-  size: { width: number; height: number },
+  size: Size,
   quality: number,
 ): Uint8Array | undefined {
   // Lossless alpha planes cost little and avoid halos on edges.

@@ -14,6 +14,7 @@ const LAYERS = [
   'actions',
   'request',
   'plan',
+  'access',
   'source',
   'pipeline',
   'cache',

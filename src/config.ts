@@ -1,6 +1,13 @@
-/** Deployment settings, read from `wrangler.toml` `[vars]` (documented in the README). */
+/** Deployment settings, read from `wrangler.toml` `[vars]` and secrets (documented in the README). */
 export interface Env {
   BUCKET: R2Bucket;
+  /** Styles (`style:<name>`) and protection rules (`copyright-protection`). */
+  CONFIG: KVNamespace;
+  BUCKET_NAME?: string;
+  /** Secret: JSON `{"<accessKeyId>": "<secretAccessKey>", …}`. */
+  ACCESS_KEYS?: string;
+  ADMIN_ACCESS_KEY?: string;
+  PRIVATE_BUCKET?: string;
   ORIGIN_URL?: string;
   ORIGIN_TIMEOUT_MS?: string;
   DEFAULT_CACHE_CONTROL?: string;
@@ -10,6 +17,14 @@ export interface Env {
 }
 
 export interface Config {
+  /** The bucket's name in URLs, patterns and path-style requests (PROTOCOL.md §5). */
+  bucketName: string;
+  /** accessKeyId → secretAccessKey; empty when no keys are configured. */
+  accessKeys: ReadonlyMap<string, string>;
+  /** The key allowed to call the protection management API. */
+  adminAccessKey: string | undefined;
+  /** Every request needs a valid signature. */
+  privateBucket: boolean;
   originUrl: string | undefined;
   originTimeoutMs: number;
   defaultCacheControl: string;
@@ -24,11 +39,36 @@ const flag = (value: string | undefined, fallback: boolean): boolean => {
   return ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase());
 };
 
-/** Reads the `[vars]`; the bindings are not needed for that. */
-export function readConfig(env: Omit<Env, 'BUCKET'>): Config {
+/** The bucket name when `BUCKET_NAME` is unset: the R2 bucket's name in wrangler.toml. */
+const DEFAULT_BUCKET_NAME = 'bos-images';
+
+/** `ACCESS_KEYS` parsed once per isolate per value (a malformed secret is a deployment error). */
+let parsedKeys: { text: string; keys: ReadonlyMap<string, string> } | undefined;
+function accessKeysOf(text: string | undefined): ReadonlyMap<string, string> {
+  if (!text?.trim()) return new Map();
+  if (parsedKeys?.text === text) return parsedKeys.keys;
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error('ACCESS_KEYS must be a JSON object of accessKeyId → secretAccessKey');
+  }
+  const keys = new Map(
+    Object.entries(value).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
+  parsedKeys = { text, keys };
+  return keys;
+}
+
+/** Reads the `[vars]` and secrets; the bindings are not needed for that. */
+export function readConfig(env: Omit<Env, 'BUCKET' | 'CONFIG'>): Config {
   const timeout = Number(env.ORIGIN_TIMEOUT_MS);
   const budget = Number(env.MEMORY_BUDGET_MIB);
   return {
+    bucketName: env.BUCKET_NAME?.trim() || DEFAULT_BUCKET_NAME,
+    accessKeys: accessKeysOf(env.ACCESS_KEYS),
+    adminAccessKey: env.ADMIN_ACCESS_KEY?.trim() || undefined,
+    privateBucket: flag(env.PRIVATE_BUCKET, false),
     originUrl: env.ORIGIN_URL?.trim() ? env.ORIGIN_URL.trim().replace(/\/+$/, '') : undefined,
     originTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000,
     defaultCacheControl: env.DEFAULT_CACHE_CONTROL?.trim() || 'public, max-age=86400',

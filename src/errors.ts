@@ -11,11 +11,13 @@ export const CODE_TABLE = {
     status: 400,
     message: 'The object is not an image in a supported format.',
   },
+  MalformedJSON: { status: 400, message: 'The JSON you provided was not well-formed.' },
   AccessDenied: { status: 403, message: 'Access denied.' },
   SignatureDoesNotMatch: { status: 403, message: 'The request signature does not match.' },
   RequestExpired: { status: 403, message: 'The request has expired.' },
   NoSuchKey: { status: 404, message: 'The specified key does not exist.' },
   NoSuchStyle: { status: 404, message: 'The specified style does not exist.' },
+  NoSuchBucket: { status: 404, message: 'The specified bucket does not exist.' },
   MethodNotAllowed: { status: 405, message: 'The method is not allowed.' },
   InternalError: { status: 500, message: 'We encountered an internal error. Please try again.' },
   // Not BOS codes: the isolate ran out of memory for a request its plan said would fit (retry).

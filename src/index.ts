@@ -1,11 +1,16 @@
-import { readConfig, type Env } from './config';
+import { authorize, type Access } from './access/authorize';
+import { verifySignature } from './access/signature';
+import { readStyle } from './access/styles';
+import { readConfig, type Config, type Env } from './config';
 import { BosError } from './errors';
 import { serveInfo } from './handlers/image-info';
 import { serveOriginal } from './handlers/original';
 import { serveProcessed } from './handlers/processed';
-import { prepareCommand } from './plan/validate';
-import { readObjectKey, readProcessRequest } from './request/query';
+import { serveProtectionApi } from './handlers/protection-api';
+import { parseProcess, prepareStyle, type PreparedCommand } from './plan/validate';
+import { readTarget, type RequestTarget } from './request/query';
 import { errorResponse } from './response/error';
+import { restrictToPrivate } from './response/headers';
 
 export type { Env } from './config';
 
@@ -31,20 +36,67 @@ export default {
 } satisfies ExportedHandler<Env>;
 
 /**
- * The one router: the query decides the handler (`?exif` and `image/info` both go to the info
- * handler), and a command is parsed and validated here, before any storage is touched.
+ * The one router, in the order of PROTOCOL.md §1.6: the URL and the command are parsed and
+ * validated (400), the signature verified (403), a style read (404), access decided (403), and
+ * only then is the object read. A bad signature never costs a storage read or a decode.
  */
 async function route(request: Request, env: Env, execution: ExecutionContext): Promise<Response> {
+  const config = readConfig(env);
+  const target = readTarget(new URL(request.url), config.bucketName);
+  if (target.bucket !== undefined && target.bucket !== config.bucketName) {
+    throw new BosError('NoSuchBucket', `The bucket ${target.bucket} does not exist.`);
+  }
+  if (target.management && target.key === '') {
+    const signer = await verifySignature(request, target, config);
+    return serveProtectionApi(request, env.CONFIG, config, signer);
+  }
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     throw new BosError('MethodNotAllowed', `Method ${request.method} is not allowed.`);
   }
-  const config = readConfig(env);
-  const url = new URL(request.url);
-  const wanted = readProcessRequest(url.search);
-  const key = readObjectKey(url.pathname);
-  if (wanted.kind === 'plain') return serveOriginal(request, env.BUCKET, key, config);
-  if (wanted.kind === 'info') return serveInfo(request, env.BUCKET, key, config);
-  const prepared = prepareCommand(wanted.value, request.headers.get('accept'), config);
-  if (prepared.command.info) return serveInfo(request, env.BUCKET, key, config);
-  return serveProcessed(prepared, { request, bucket: env.BUCKET, key, config, execution });
+  if (target.key === '') throw new BosError('NoSuchKey');
+  const accept = request.headers.get('accept');
+  const parsed =
+    target.process.kind === 'command'
+      ? parseProcess(target.process.value, accept, config)
+      : undefined;
+  const signer = await verifySignature(request, target, config);
+  let prepared: PreparedCommand | undefined;
+  if (parsed?.kind === 'style') {
+    const stored = await readStyle(env.CONFIG, parsed.name);
+    prepared = prepareStyle(parsed.name, stored, accept, config);
+  } else {
+    prepared = parsed?.prepared;
+  }
+  const access = await authorize({
+    kv: env.CONFIG,
+    config,
+    key: target.key,
+    signer,
+    throughStyle: prepared?.style !== undefined,
+  });
+  const response = await dispatch(request, env, execution, config, target, prepared, access);
+  return access.shared ? response : restrictToPrivate(response);
+}
+
+function dispatch(
+  request: Request,
+  env: Env,
+  execution: ExecutionContext,
+  config: Config,
+  { key, process }: RequestTarget,
+  prepared: PreparedCommand | undefined,
+  access: Access,
+): Promise<Response> {
+  if (process.kind === 'info' || prepared?.command.info) {
+    return serveInfo(request, env.BUCKET, key, config);
+  }
+  if (!prepared) return serveOriginal(request, env.BUCKET, key, config);
+  return serveProcessed(prepared, {
+    request,
+    bucket: env.BUCKET,
+    key,
+    config,
+    execution,
+    shared: access.shared,
+  });
 }

@@ -14,6 +14,8 @@ export interface ProcessedRequest {
   key: string;
   config: Config;
   execution: ExecutionContext;
+  /** Whether shared caches may keep the answer (see access/authorize.ts). */
+  shared: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ProcessedRequest {
  */
 export async function serveProcessed(
   prepared: PreparedCommand,
-  { request, bucket, key, config, execution }: ProcessedRequest,
+  { request, bucket, key, config, execution, shared }: ProcessedRequest,
 ): Promise<Response> {
   const { command, formatChoice } = prepared;
   const source = await openSource(bucket, key, config);
@@ -38,6 +40,7 @@ export async function serveProcessed(
     return new Response(null, { status: 304, headers: validatorHeaders(meta) });
   }
   const origin = new URL(request.url).origin;
+  // The Worker's cache is read after access was decided, so any allowed request may use it.
   const cached = await readCache(origin, etag, key);
   if (cached) {
     source.discard();
@@ -51,6 +54,6 @@ export async function serveProcessed(
   const bytes = await source.bytes();
   const rendered = await renderImage(bytes, prepared, config, resources);
   const response = await imageResponse(rendered, meta);
-  writeCache(execution, origin, etag, key, response);
+  if (shared) writeCache(execution, origin, etag, key, response);
   return response;
 }

@@ -72,19 +72,55 @@ export function assertImplemented(command: ValidatedCommand): void {
 export interface PreparedCommand {
   command: ValidatedCommand;
   formatChoice: FormatChoice;
+  /** The style it came from, if any (style access is allowed on protected objects). */
+  style?: string;
 }
 
-/** parse → validate → negotiate (PROTOCOL.md §1.6 steps 2–3); no storage is touched. */
+/** An `x-bce-process` value after parsing: a command ready to run, or a style to look up. */
+export type ParsedProcess =
+  { kind: 'command'; prepared: PreparedCommand } | { kind: 'style'; name: string };
+
+/**
+ * parse → validate → negotiate (PROTOCOL.md §1.6 steps 2–3); no storage is touched. A style is
+ * returned by name: its command is read (and validated by `prepareStyle`) after the signature.
+ */
+export function parseProcess(value: string, accept: string | null, config: Config): ParsedProcess {
+  const parsed = parseCommand(value);
+  if (parsed.kind === 'style') return { kind: 'style', name: parsed.name };
+  return { kind: 'command', prepared: prepareActions(parsed.actions, accept, config) };
+}
+
+function prepareActions(actions: RawAction[], accept: string | null, config: Config) {
+  const command = validateCommand(actions);
+  assertImplemented(command);
+  return { command, formatChoice: chooseFormat(command.encoder, accept, config) };
+}
+
+/**
+ * A style's stored command (`image/` already prepended), validated like an inline one. A stored
+ * `style/…` becomes `image/style/…` and fails as an unknown action: styles cannot nest.
+ */
+export function prepareStyle(
+  name: string,
+  stored: string,
+  accept: string | null,
+  config: Config,
+): PreparedCommand {
+  const parsed = parseCommand(stored);
+  if (parsed.kind !== 'image')
+    throw new BosError('InvalidArgument', 'A style cannot name a style.');
+  return { ...prepareActions(parsed.actions, accept, config), style: name };
+}
+
+/** An inline `image/…` command prepared (for the benchmark and tests); styles are refused. */
 export function prepareCommand(
   value: string,
   accept: string | null,
   config: Config,
 ): PreparedCommand {
-  const parsed = parseCommand(value);
+  const parsed = parseProcess(value, accept, config);
   if (parsed.kind === 'style') {
-    throw new BosError('NotImplemented', messages.notImplemented('style'));
+    throw new BosError('InvalidArgument', 'A style must be read from its store first.');
   }
-  const command = validateCommand(parsed.actions);
-  assertImplemented(command);
-  return { command, formatChoice: chooseFormat(command.encoder, accept, config) };
+  return parsed.prepared;
 }

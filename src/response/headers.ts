@@ -33,3 +33,17 @@ export async function imageResponse(
   headers.set('x-bce-image-info', `width=${image.width};height=${image.height}`);
   return new Response(image.body, { status: 200, headers });
 }
+
+/**
+ * The same response for the client only: `Cache-Control` becomes `private` (its max-age kept), so
+ * no shared cache can answer a later request that lacks the signature this one had.
+ */
+export function restrictToPrivate(response: Response): Response {
+  const headers = new Headers(response.headers);
+  const kept = (headers.get('Cache-Control') ?? '')
+    .split(',')
+    .map((directive) => directive.trim())
+    .filter((directive) => directive !== '' && !/^(public|private|s-maxage=)/i.test(directive));
+  headers.set('Cache-Control', ['private', ...kept].join(', '));
+  return new Response(response.body, { status: response.status, headers });
+}

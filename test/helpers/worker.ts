@@ -6,6 +6,10 @@ const BUILD_DIR = fileURLToPath(new URL('../.tmp/dist', import.meta.url));
 
 export interface TestWorker {
   mf: Miniflare;
+  /** Where workerd listens on loopback, for real HTTP clients (the BOS SDK). */
+  url: URL;
+  /** The `CONFIG` KV namespace (styles, protection rules). */
+  kv: KVNamespace;
   /** Requests `path` (with query) from the Worker in workerd. */
   get(
     path: string,
@@ -35,7 +39,9 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
     compatibilityDate: '2026-04-20',
     r2Buckets: ['BUCKET'],
+    kvNamespaces: ['CONFIG'],
     bindings: {
+      BUCKET_NAME: 'bos-images',
       DEFAULT_CACHE_CONTROL: 'public, max-age=86400',
       AUTO_ORIENT: 'true',
       AUTO_AVIF: 'false',
@@ -43,10 +49,13 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
       ...vars,
     },
   });
-  await mf.ready;
+  const url = await mf.ready;
   const bucket = await mf.getR2Bucket('BUCKET');
+  const kv = (await mf.getKVNamespace('CONFIG')) as unknown as KVNamespace;
   const worker: TestWorker = {
     mf,
+    url,
+    kv,
     async get(path, init = {}) {
       const response = await mf.dispatchFetch(`http://images.test${path}`, {
         method: init.method ?? 'GET',

@@ -2,7 +2,8 @@
 // `npm start`: seeds the local R2 bucket with the sample images, starts `wrangler dev` and prints
 // example URLs. Works offline; needs only `npm install`.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,6 +49,34 @@ for (const name of samples) {
   console.log(`  ${name}`);
 }
 
+// Two example styles (PROTOCOL.md §4), through the same wrapper as `npm run style`.
+const STYLES = {
+  thumb: 'image/resize,m_fill,w_200,h_200/format,f_webp',
+  preview: 'image/resize,w_800/quality,q_80',
+};
+for (const [name, command] of Object.entries(STYLES)) {
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'scripts', 'style.mjs'), 'put', name, command],
+    {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+    },
+  );
+  if (result.status !== 0) {
+    console.error(result.stdout, result.stderr);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`  ${result.stdout.trim()}`);
+}
+
+// Without a .dev.vars of the user's, a demo key pair lets the signed examples work locally.
+const DEMO_KEYS = { demo: 'demo-secret-for-local-use-only' };
+const vars = existsSync(join(root, '.dev.vars'))
+  ? []
+  : ['--var', `ACCESS_KEYS:${JSON.stringify(DEMO_KEYS)}`, '--var', 'ADMIN_ACCESS_KEY:demo'];
+
 const base = `http://127.0.0.1:${port}`;
 const examples = [
   '/flowers.jpeg',
@@ -69,13 +98,33 @@ const examples = [
   '/street.jpg?x-bce-process=image/crop,w_800,h_800,g_center/grayscale/resize,w_400',
   '/flowers.jpeg?x-bce-process=image/blur,r_10,s_5/format,f_webp',
   '/flowers.jpeg?x-bce-process=image/resize,w_10000',
+  '/street.jpg?x-bce-process=style/thumb',
+  '/street.jpg@!preview',
+  '/street.jpg@w_300,h_300,q_80',
 ];
 
-const dev = spawn(process.execPath, [wrangler, 'dev', '--ip', '127.0.0.1', '--port', port], {
-  cwd: root,
-  env,
-  stdio: ['inherit', 'pipe', 'inherit'],
-});
+/** A URL presigned by the BOS SDK itself for the demo key (valid for an hour). */
+function presignedExample() {
+  if (vars.length === 0) return undefined;
+  const { BosClient } = createRequire(import.meta.url)('@baiducloud/sdk');
+  const client = new BosClient({
+    endpoint: base,
+    credentials: { ak: 'demo', sk: DEMO_KEYS.demo },
+  });
+  return client.generatePresignedUrl(bucket, 'street.jpg', null, 3600, null, {
+    'x-bce-process': 'image/resize,w_400',
+  });
+}
+
+const dev = spawn(
+  process.execPath,
+  [wrangler, 'dev', '--ip', '127.0.0.1', '--port', port, ...vars],
+  {
+    cwd: root,
+    env,
+    stdio: ['inherit', 'pipe', 'inherit'],
+  },
+);
 let announced = false;
 dev.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
@@ -83,6 +132,8 @@ dev.stdout.on('data', (chunk) => {
     announced = true;
     console.log('\nThe service is running. Try:');
     for (const path of examples) console.log(`  ${base}${path}`);
+    const presigned = presignedExample();
+    if (presigned) console.log(`\nSigned with the BOS SDK (demo key "demo"):\n  ${presigned}`);
     console.log('\nPress Ctrl+C to stop.\n');
   }
 });

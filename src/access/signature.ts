@@ -5,15 +5,16 @@ import type { RequestTarget } from '../request/query';
 
 const encoder = new TextEncoder();
 
-async function hmacHex(key: string, data: string): Promise<string> {
-  const cryptoKey = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(key),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(data)));
+const hmacKey = (key: string) =>
+  crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+
+/** The secrets' HMAC keys, imported once per isolate (a handful of configured keys). */
+const secretKeys = new Map<string, Promise<CryptoKey>>();
+
+async function hmacHex(key: CryptoKey | Promise<CryptoKey>, data: string): Promise<string> {
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(data)));
   return Array.from(mac, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
@@ -56,9 +57,11 @@ export async function verifySignature(
   const secret = config.accessKeys.get(credential.accessKeyId);
   if (secret === undefined) throw new BosError('SignatureDoesNotMatch');
   const prefix = `bce-auth-v1/${credential.accessKeyId}/${credential.timestamp}/${credential.expiresInSeconds}`;
-  const signingKey = await hmacHex(secret, prefix);
+  let secretKey = secretKeys.get(secret);
+  if (!secretKey) secretKeys.set(secret, (secretKey = hmacKey(secret)));
+  const signingKey = await hmacHex(secretKey, prefix);
   const expected = await hmacHex(
-    signingKey,
+    hmacKey(signingKey),
     canonicalRequest(
       request.method,
       target.decodedPath,

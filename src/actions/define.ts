@@ -64,8 +64,10 @@ export function defineAction<P extends ParamSpecs>(
         name,
         stage: definition.stage,
         canonical,
-        implemented:
-          apply !== undefined || definition.stage === 'encoder' || definition.stage === 'orient',
+        missing:
+          definition.stage === 'pixels' && apply === undefined
+            ? `action ${name}`
+            : definition.missing?.(args),
         outputSize: (input) => (outputSize ? outputSize(input, args) : input),
         resamples: definition.resamples ?? false,
         sourceNeeds: (input) => (sourceNeeds ? sourceNeeds(input, args) : { scale: 1 }),

@@ -17,8 +17,11 @@ export interface RawAction {
  * source/ before the image is decoded so that a missing one fails before any pixel work.
  */
 export type ResourceRef =
-  /** An object of the served bucket (PROTOCOL.md §3.18: watermarks come from the same bucket). */
-  | { kind: 'object'; key: string }
+  /**
+   * An object of the served bucket (PROTOCOL.md §3.18: `bucket` must name it), with the
+   * `image/…` command that pre-processes it, if any.
+   */
+  | { kind: 'object'; key: string; bucket?: string; process?: string }
   /** A font face by its protocol name. */
   | { kind: 'font'; name: string };
 
@@ -27,6 +30,12 @@ export interface Resource {
   ref: ResourceRef;
   etag: string;
   bytes: Uint8Array;
+}
+
+/** An object resource as an action receives it: decoded, oriented and pre-processed. */
+export interface ResourceImage {
+  ref: ResourceRef;
+  image: RasterImage;
 }
 
 /** Where an action acts in the pipeline (PROTOCOL.md §1.2 rule 8). */
@@ -65,8 +74,8 @@ export interface ActionContext {
   config: Config;
   /** Output format, known before decoding; actions that add transparency read it. */
   outputFormat: OutputFormat;
-  /** What the actions declared in `resources`, fetched before decoding, in declaration order. */
-  resources: readonly Resource[];
+  /** The images this action declared in `resources`, in declaration order. */
+  images: readonly ResourceImage[];
 }
 
 /** What the planner knows when it asks an action for its extra memory. */
@@ -108,6 +117,11 @@ export interface ActionDefinition<P extends ParamSpecs> {
    * atlas), added by the planner to its prediction of the request's peak.
    */
   extraMemory?: (args: Args<P>, query: MemoryQuery) => number;
+  /**
+   * The capability these arguments need that is not executed yet (answered 501 before storage),
+   * e.g. text watermarks before fonts exist; undefined when they can run.
+   */
+  missing?: (args: Args<P>) => string | undefined;
   /** Absent while the action is accepted but not executed: the request answers 501. */
   apply?: (image: RasterImage, args: Args<P>, context: ActionContext) => Promise<RasterImage>;
   encoder?: (request: EncoderRequest, args: Args<P>) => void;
@@ -120,7 +134,8 @@ export interface BoundAction {
   stage: ActionStage;
   /** `name,k1_v1,k2_v2` with keys sorted and defaults made explicit. */
   canonical: string;
-  implemented: boolean;
+  /** Undefined when the action can run with these arguments; else what is not executed yet. */
+  missing: string | undefined;
   outputSize(input: Size): Size;
   resamples: boolean;
   sourceNeeds(input: Size): SourceNeeds;

@@ -6,7 +6,7 @@ import type { PreparedCommand } from '../plan/validate';
 import { formatChoiceToken, varies } from '../request/negotiate';
 import { deriveEtag, etagMatches } from '../response/etag';
 import { imageResponse, validatorHeaders } from '../response/headers';
-import { fetchResources, openSource } from '../source';
+import { openResources, openSource, readResources } from '../source';
 
 export interface ProcessedRequest {
   request: Request;
@@ -28,7 +28,22 @@ export async function serveProcessed(
 ): Promise<Response> {
   const { command, formatChoice } = prepared;
   const source = await openSource(bucket, key, config);
-  const etag = await deriveEtag(source.etag, command.canonical, formatChoiceToken(formatChoice));
+  const resources = await openResources(bucket, command.resources, config).catch(
+    (error: unknown) => {
+      source.discard();
+      throw error;
+    },
+  );
+  // A watermark's ETag enters ours: replacing the logo changes every response that shows it.
+  const etag = await deriveEtag(
+    [source.etag, ...resources.map(({ object }) => object.etag)].join('\n'),
+    command.canonical,
+    formatChoiceToken(formatChoice),
+  );
+  const discard = () => {
+    source.discard();
+    for (const { object } of resources) object.discard();
+  };
   const meta = {
     etag,
     source,
@@ -36,23 +51,22 @@ export async function serveProcessed(
     vary: varies(formatChoice),
   };
   if (etagMatches(request.headers.get('if-none-match'), etag)) {
-    source.discard();
+    discard();
     return new Response(null, { status: 304, headers: validatorHeaders(meta) });
   }
   const origin = new URL(request.url).origin;
   // The Worker's cache is read after access was decided, so any allowed request may use it.
   const cached = await readCache(origin, etag, key);
   if (cached) {
-    source.discard();
+    discard();
     const response = new Response(cached.body, cached);
     if (meta.vary) response.headers.set('Vary', 'Accept');
     return response;
   }
 
   if (source.size !== undefined) checkSourceBytes(source.size);
-  const resources = await fetchResources(bucket, command.resources, config);
   const bytes = await source.bytes();
-  const rendered = await renderImage(bytes, prepared, config, resources);
+  const rendered = await renderImage(bytes, prepared, config, await readResources(resources));
   const response = await imageResponse(rendered, meta);
   if (shared) writeCache(execution, origin, etag, key, response);
   return response;

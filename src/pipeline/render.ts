@@ -1,4 +1,4 @@
-import type { Resource } from '../actions/types';
+import type { BoundAction, Resource, ResourceImage } from '../actions/types';
 import type { Config } from '../config';
 import { BosError } from '../errors';
 import { decodeImage, encodeImage, formatModule, probeImage } from '../formats/registry';
@@ -8,9 +8,9 @@ import { logicalSize, mapFrames, type RasterImage } from '../image';
 import { flattenPixels } from '../kernels/canvas';
 import { convertToSrgb } from '../kernels/colour';
 import { applyOrientation } from '../kernels/orient';
-import { checkSourceLimits, LIMITS } from '../limits';
+import { checkOutputSide, checkSourceLimits, LIMITS } from '../limits';
 import { planImage, type ImagePlan } from '../plan/plan';
-import type { PreparedCommand } from '../plan/validate';
+import { bindPreprocessing, type PreparedCommand } from '../plan/validate';
 import { isOutOfMemory, LeaseScope } from '../wasm/loader';
 
 /** An encoded image, with the format and size the response headers state. */
@@ -35,10 +35,18 @@ export async function renderImage(
 ): Promise<RenderedImage> {
   const probe = probeImage(bytes);
   checkSourceLimits(probe);
-  const plan = planImage(prepared.command, probe, bytes.length, prepared.formatChoice, config);
+  const pictures = probeResources(resources);
+  const plan = planImage(
+    prepared.command,
+    probe,
+    bytes.length,
+    prepared.formatChoice,
+    config,
+    pictures.reduce((sum, picture) => sum + picture.bytes, 0),
+  );
   const scope = new LeaseScope();
   try {
-    return await runPlan(bytes, probe, plan, { config, resources, scope });
+    return await runPlan(bytes, probe, plan, { config, pictures, scope });
   } catch (error) {
     if (!isOutOfMemory(error)) throw error;
     // The plan said this fits: a misprediction to fix in the memory model, not the client's fault.
@@ -59,23 +67,27 @@ export async function renderImage(
   }
 }
 
-interface RunContext {
-  config: Config;
-  resources: readonly Resource[];
-  scope: LeaseScope;
+/** An object resource checked from its header, with the memory its decoding will hold. */
+interface ResourcePicture {
+  resource: Resource;
+  probe: ImageProbe;
+  bytes: number;
 }
 
-async function runPlan(
-  bytes: Uint8Array,
-  probe: ImageProbe,
-  plan: ImagePlan,
-  { config, resources, scope }: RunContext,
-): Promise<RenderedImage> {
-  let image: RasterImage = await decodeImage(bytes, probe, plan.decodeHint, {
-    frames: plan.frames,
-    scope,
-  });
-  // Outputs carry no ICC profile (§7.3), so pixels in another colour space become sRGB here.
+/** Every object resource's header: a size limit or bad format fails before any decoding. */
+function probeResources(resources: readonly Resource[]): ResourcePicture[] {
+  return resources
+    .filter((resource) => resource.ref.kind === 'object')
+    .map((resource) => {
+      const probe = probeImage(resource.bytes);
+      checkSourceLimits(probe);
+      // Its first frame decoded and one pre-processed copy, at full size.
+      return { resource, probe, bytes: 2 * 4 * probe.width * probe.height };
+    });
+}
+
+/** Outputs carry no ICC profile (§7.3): pixels in another colour space become sRGB, upright. */
+async function normalise(image: RasterImage, probe: ImageProbe, orientation: number) {
   const profile = probe.icc ? await readEmbeddedProfile(probe.icc) : undefined;
   if (profile) {
     convertToSrgb(
@@ -83,9 +95,58 @@ async function runPlan(
       profile,
     );
   }
-  image = applyOrientation(image, plan.orientation);
-  const context = { config, outputFormat: plan.encode.format, resources };
+  return applyOrientation(image, orientation);
+}
+
+/**
+ * A watermark's picture, before the base is decoded (so a decoder lending the base its memory is
+ * not needed twice): its first frame, upright, in sRGB, through its own pre-processing.
+ */
+async function decodePicture(picture: ResourcePicture, config: Config): Promise<ResourceImage> {
+  const { resource, probe } = picture;
+  let image = await decodeImage(resource.bytes, probe, { scale: 1 }, { frames: 1 });
+  image = await normalise(image, probe, config.autoOrient ? (probe.orientation ?? 1) : 1);
+  const steps: BoundAction[] =
+    resource.ref.kind === 'object' && resource.ref.process !== undefined
+      ? bindPreprocessing(resource.ref.process)
+      : [];
+  const context = { config, outputFormat: 'png' as const, images: [] };
+  for (const step of steps) {
+    checkOutputSide(step.outputSize(image), `action ${step.name} of the watermark`);
+    image = await step.apply(image, context);
+  }
+  return { ref: resource.ref, image };
+}
+
+interface RunContext {
+  config: Config;
+  pictures: readonly ResourcePicture[];
+  scope: LeaseScope;
+}
+
+async function runPlan(
+  bytes: Uint8Array,
+  probe: ImageProbe,
+  plan: ImagePlan,
+  { config, pictures, scope }: RunContext,
+): Promise<RenderedImage> {
+  const images: ResourceImage[] = [];
+  for (const picture of pictures) images.push(await decodePicture(picture, config));
+  let image: RasterImage = await decodeImage(bytes, probe, plan.decodeHint, {
+    frames: plan.frames,
+    scope,
+  });
+  image = await normalise(image, probe, plan.orientation);
+  let taken = 0;
   for (const [index, action] of plan.actions.entries()) {
+    // Each action receives the pictures it declared, in order.
+    const own = action.resources.filter((ref) => ref.kind === 'object').length;
+    const context = {
+      config,
+      outputFormat: plan.encode.format,
+      images: images.slice(taken, taken + own),
+    };
+    taken += own;
     image = await action.apply(image, context);
     const planned = plan.sizes[index];
     // A reduced view (passed along by a quarter turn) is checked by the picture it stands for.

@@ -40,6 +40,8 @@ export function planImage(
   sourceBytes: number,
   formatChoice: FormatChoice,
   config: Config,
+  /** Memory the actions' decoded resources (a watermark's picture) hold meanwhile. */
+  resourceBytes = 0,
 ): ImagePlan {
   const orient = command.orient?.apply ?? config.autoOrient;
   const orientation = orient ? (probe.orientation ?? 1) : 1;
@@ -61,7 +63,7 @@ export function planImage(
   const extraBytes = command.pixelActions.reduce((sum, action, index) => {
     const output = sizes[index] ?? upright;
     return sum + action.extraMemory({ input: sizes[index - 1] ?? upright, output, frames });
-  }, 0);
+  }, resourceBytes);
   const needs = firstNeeds(command.pixelActions, upright, sizes);
   const predict = (hint: DecodeHint) =>
     predictPeakBytes({

@@ -49,21 +49,49 @@ export function validateCommand(actions: RawAction[]): ValidatedCommand {
     }
   }
   const pixelActions = bound.filter((action) => action.stage === 'pixels');
+  const resources = pixelActions.flatMap((action) => action.resources);
+  // A watermark's own command is validated with the rest, before any storage is read.
+  for (const ref of resources) {
+    if (ref.kind === 'object' && ref.process !== undefined) bindPreprocessing(ref.process);
+  }
   return {
     pixelActions,
     encoder,
     orient,
     info,
-    resources: pixelActions.flatMap((action) => action.resources),
+    resources,
     canonical: bound.map((action) => action.canonical).join('/'),
   };
+}
+
+/** What a watermark image may be pre-processed with (PROTOCOL.md §9: geometry and tone only). */
+const PREPROCESSING = new Set(['resize', 'crop', 'rotate', 'bright', 'contrast']);
+
+/**
+ * The pixel actions of a resource's pre-processing command (`image/…`, as it followed
+ * `?x-bce-process=` in the watermark's key): 400 for a style, or any action but those allowed.
+ */
+export function bindPreprocessing(process: string): BoundAction[] {
+  const parsed = parseCommand(process);
+  if (parsed.kind !== 'image') {
+    throw new BosError('InvalidArgument', 'A watermark cannot be pre-processed by a style.');
+  }
+  for (const action of parsed.actions) {
+    if (!PREPROCESSING.has(action.name)) {
+      throw new BosError(
+        'InvalidArgument',
+        `action ${action.name} is not allowed in a watermark's pre-processing`,
+      );
+    }
+  }
+  return validateCommand(parsed.actions).pixelActions;
 }
 
 /** Valid but not executed yet: answered 501 before any storage access, so the gap is visible. */
 export function assertImplemented(command: ValidatedCommand): void {
   for (const action of command.pixelActions) {
-    if (!action.implemented) {
-      throw new BosError('NotImplemented', messages.notImplemented(`action ${action.name}`));
+    if (action.missing !== undefined) {
+      throw new BosError('NotImplemented', messages.notImplemented(action.missing));
     }
   }
 }

@@ -46,27 +46,52 @@ export async function openOriginal(
   throw new BosError('NoSuchKey');
 }
 
+/** A resource opened: its ETag known, its bytes read on demand. */
+export interface OpenedResource {
+  ref: ResourceRef;
+  object: SourceObject;
+}
+
 /**
- * The objects and fonts the actions declared, read before the image is decoded. A missing
- * watermark object is the request's fault (400, PROTOCOL.md §2.2), not a missing source.
+ * The objects the actions declared, opened before the response's ETag is derived (their ETags
+ * enter it, so a replaced watermark is never served stale) and before any decoding. A watermark
+ * in another bucket, or a missing one, is the request's fault (400, PROTOCOL.md §2.2), not a
+ * missing source. Resources are read without the protection check (§3.18).
  */
-export async function fetchResources(
+export async function openResources(
   bucket: R2Bucket,
   refs: readonly ResourceRef[],
   config: Config,
-): Promise<Resource[]> {
-  const resources: Resource[] = [];
+): Promise<OpenedResource[]> {
+  const opened: OpenedResource[] = [];
   for (const ref of refs) {
     if (ref.kind === 'font') {
       throw new BosError('NotImplemented', messages.notImplemented(`font ${ref.name}`));
     }
+    if (ref.bucket !== undefined && ref.bucket !== config.bucketName) {
+      throw new BosError(
+        'InvalidArgument',
+        `The watermark bucket ${ref.bucket} is not this bucket.`,
+      );
+    }
     const object = await openSource(bucket, ref.key, config).catch((error: unknown) => {
       if (error instanceof BosError && error.code === 'NoSuchKey') {
-        throw new BosError('InvalidArgument', `The object ${ref.key} does not exist.`);
+        throw new BosError('InvalidArgument', `The watermark object ${ref.key} does not exist.`);
       }
       throw error;
     });
-    resources.push({ ref, etag: object.etag, bytes: await object.bytes() });
+    opened.push({ ref, object });
   }
-  return resources;
+  return opened;
+}
+
+/** Reads the opened resources' bytes (each within the source size limit). */
+export async function readResources(opened: readonly OpenedResource[]): Promise<Resource[]> {
+  return Promise.all(
+    opened.map(async ({ ref, object }) => ({
+      ref,
+      etag: object.etag,
+      bytes: await object.bytes(),
+    })),
+  );
 }

@@ -190,11 +190,11 @@ describe('declarations the planner and handler read', () => {
     return validateCommand(parsed.actions);
   };
   it('a watermark declares the object it reads (its key without pre-processing)', () => {
-    const key = btoa('logos/mark.png?x-bce-process=image/resize,P_20')
+    const key = btoa('logos/mark.png?x-bce-process=image/resize,p_20')
       .replace(/\+/g, '-')
       .replace(/\//g, '_');
     expect(validate(`image/resize,w_100/watermark,image_${key}`).resources).toEqual([
-      { kind: 'object', key: 'logos/mark.png' },
+      { kind: 'object', key: 'logos/mark.png', process: 'image/resize,p_20' },
     ]);
     expect(validate('image/resize,w_100').resources).toEqual([]);
   });

@@ -10,8 +10,19 @@ export { wasmMemoryBytes } from '../src/wasm/loader';
 
 const config = readConfig({});
 
-export async function runPipeline(bytes: Uint8Array, command: string, accept: string | null) {
-  return renderImage(bytes, prepareCommand(command, accept, config), config);
+/** `objects`: what the command's actions read besides the image (a watermark), by key. */
+export async function runPipeline(
+  bytes: Uint8Array,
+  command: string,
+  accept: string | null,
+  objects: Record<string, Uint8Array> = {},
+) {
+  const prepared = prepareCommand(command, accept, config);
+  const resources = prepared.command.resources.flatMap((ref) => {
+    const object = ref.kind === 'object' ? objects[ref.key] : undefined;
+    return object ? [{ ref, etag: '"bench"', bytes: object }] : [];
+  });
+  return renderImage(bytes, prepared, config, resources);
 }
 
 /** Throws NotImplemented (or a 400) when the command is not executable yet. */

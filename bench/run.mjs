@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import sharp from 'sharp';
 import { ssim } from 'ssim.js';
-import { SCENARIOS, makeInputs, sizedJpeg } from './scenarios.mjs';
+import { SCENARIOS, makeInputs, makeObjects, sizedJpeg } from './scenarios.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, 'bench', '.work');
@@ -37,6 +37,10 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 log('generating inputs from test/fixtures/photo');
 const inputs = await makeInputs();
+const objects = await makeObjects();
+mkdirSync(join(work, 'objects'), { recursive: true });
+for (const [key, bytes] of Object.entries(objects))
+  writeFileSync(join(work, 'objects', key), bytes);
 
 log('bundling the pipeline for Node');
 await build({
@@ -210,10 +214,16 @@ function measureNode(inputPath, command) {
     import { readFileSync } from 'node:fs';
     const { runPipeline, wasmMemoryBytes } = await import(${JSON.stringify(join(work, 'pipeline.mjs'))});
     const bytes = new Uint8Array(readFileSync(${JSON.stringify(inputPath)}));
+    const objects = Object.fromEntries(
+      ${JSON.stringify(Object.keys(objects))}.map((key) => [
+        key,
+        new Uint8Array(readFileSync(${JSON.stringify(join(work, 'objects'))} + '/' + key)),
+      ]),
+    );
     const times = [];
     for (let i = 0; i <= ${WARM_RUNS}; i++) {
       const begin = performance.now();
-      await runPipeline(bytes, ${JSON.stringify(command)}, 'image/webp,*/*');
+      await runPipeline(bytes, ${JSON.stringify(command)}, 'image/webp,*/*', objects);
       times.push(performance.now() - begin);
     }
     console.log(JSON.stringify({ times, wasm: wasmMemoryBytes(), rss: process.memoryUsage().rss }));
@@ -231,7 +241,7 @@ function measureNode(inputPath, command) {
 /** One run of sharp doing the equivalent work: its time and its output. */
 async function sharpOnce(input, operation) {
   const begin = performance.now();
-  const output = await operation(sharp(input));
+  const output = await operation(sharp(input), objects);
   return { elapsed: performance.now() - begin, output };
 }
 
@@ -265,6 +275,7 @@ for (const scenario of SCENARIOS) {
   for (let i = 0; i <= WARM_RUNS; i++)
     seeded.push([`${scenario.id}-${i}.${input.extension}`, input.bytes]);
 }
+for (const [key, bytes] of Object.entries(objects)) seeded.push([key, bytes]);
 const memorySizes = [3, 6];
 for (const mp of memorySizes) {
   const input = await sizedJpeg(mp);

@@ -105,6 +105,31 @@ export async function makeInputs() {
   };
 }
 
+/**
+ * Objects the scenarios read besides their inputs: a 160×48 logo with soft alpha edges (a white
+ * plate with a dark bar), as product photos carry.
+ */
+export async function makeObjects() {
+  const width = 160;
+  const height = 48;
+  const logo = Buffer.alloc(width * height * 4);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i += 4) {
+      const edge = Math.min(x, y, width - 1 - x, height - 1 - y);
+      const bar = y > 18 && y < 30 && x > 20 && x < 140;
+      logo.set(bar ? [20, 40, 90] : [255, 255, 255], i);
+      logo[i + 3] = Math.min(255, edge * 60);
+    }
+  }
+  const png = await sharp(logo, { raw: { width, height, channels: 4 } })
+    .png()
+    .toBuffer();
+  return { 'logo.png': png };
+}
+
+/** Url-safe base64, as watermark values are written. */
+const b64 = (text) => Buffer.from(text).toString('base64url');
+
 const WEBP_400 = 'image/resize,m_lfit,w_400,h_400/format,f_webp';
 
 /** `sharp` is what a user would write with sharp for the same result (quality 85 as ours). */
@@ -201,6 +226,30 @@ export const SCENARIOS = [
     input: '6mp',
     command: 'image/rotate,a_90/resize,w_1000/format,f_webp',
     sharp: (s) => s.rotate(90).resize(1000).webp({ quality: 85 }).toBuffer(),
+  },
+  {
+    id: 's12',
+    title: '1080p JPEG re-encoded (the baseline of s13)',
+    input: '1080p',
+    command: 'image/quality,Q_85',
+    sharp: (s) => s.jpeg({ quality: 85 }).toBuffer(),
+  },
+  {
+    id: 's13',
+    title: '1080p JPEG with a tiled logo watermark → JPEG',
+    input: '1080p',
+    command: `image/watermark,image_${b64('logo.png')},layout_tile,t_60/quality,Q_85`,
+    sharp: async (s, objects) =>
+      s
+        .composite([
+          {
+            input: objects['logo.png'],
+            tile: true,
+            blend: 'over',
+          },
+        ])
+        .jpeg({ quality: 85 })
+        .toBuffer(),
   },
   {
     id: 's10',

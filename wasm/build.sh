@@ -78,11 +78,11 @@ emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createWebpDecoder \
   webp/src/dec/*.c webp/src/dsp/*.c webp/src/utils/*.c webp/src/demux/*.c \
   "$here/webp/decoder.c" -o "$here/dist/webp_dec.js"
 
-# --- our pixel kernels: resampler and blur (no third-party source; standalone module, no glue) ---------------------
+# --- our pixel kernels: resampler, blur, compositing (no third-party source; standalone module, no glue) -----------
 emcc "${OPT[@]}" -s STANDALONE_WASM=1 --no-entry \
   -s ALLOW_MEMORY_GROWTH=1 -s INITIAL_MEMORY=2MB -s TOTAL_STACK=256KB -s MAXIMUM_MEMORY=2GB \
-  -s FILESYSTEM=0 -s EXPORTED_FUNCTIONS=_resample_begin,_resample_strip_rows,_resample_push,_resample_finish,_resample_release,_blur_rgba,_kernel_alloc,_kernel_free \
-  "$here/kernels/resample.c" "$here/kernels/blur.c" -o "$here/dist/kernels.wasm"
+  -s FILESYSTEM=0 -s EXPORTED_FUNCTIONS=_resample_begin,_resample_strip_rows,_resample_push,_resample_finish,_resample_release,_blur_rgba,_kernel_alloc,_kernel_free,_composite_block,_composite_strip,_composite_stamp,_composite_release \
+  "$here/kernels/resample.c" "$here/kernels/blur.c" "$here/kernels/composite.c" -o "$here/dist/kernels.wasm"
 
 # --- provenance --------------------------------------------------------------------------------
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -95,7 +95,7 @@ cat >"$here/manifest.json" <<JSON
     "$WEBP_PACKAGE": { "version": "$WEBP_VERSION", "orig": "$(ls ${WEBP_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${WEBP_PACKAGE}_*.orig.tar.gz)" }
   },
   "inputs": {
-$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/decoder.c jpeg/encoder.c webp/decoder.c kernels/resample.c kernels/blur.c; do
+$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/decoder.c jpeg/encoder.c webp/decoder.c kernels/resample.c kernels/blur.c kernels/composite.c; do
     echo "    \"$input\": \"$(sha "$here/$input")\","
   done | sed '$ s/,$//')
   },

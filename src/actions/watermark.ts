@@ -1,8 +1,8 @@
 import { BosError, messages, missingParameter } from '../errors';
 import { mapFrames, type RasterImage, type Size } from '../image';
-import { drawOver } from '../kernels/canvas';
 import { resample } from '../kernels/resample';
 import { rotateFrame, rotatedSize } from '../kernels/rotation';
+import { stampRgba } from '../wasm/kernels';
 import { defineAction } from './define';
 import { base64, color, int, name, oneOf, type Args } from './params';
 import type { ResourceImage } from './types';
@@ -110,17 +110,17 @@ function withOpacity(block: RasterImage, percent: number): RasterImage {
   );
 }
 
-/** Stamps the block on every frame of the base, once or tiled. */
+/**
+ * Stamps the block on every frame of the base, once or tiled, in place: the frames belong to this
+ * request (decoded for it, or lent by its decoder), so no frame-sized copy is made.
+ */
 function stamp(base: RasterImage, block: RasterImage, args: WatermarkArgs): RasterImage {
   const first = placeBlock(base, block, args);
   const positions = args.layout === 'tile' ? tilePositions(base, block, first) : [first];
   const pixels = block.frames[0]?.data;
   if (!pixels) return base;
-  return mapFrames(base, base, (data) => {
-    const out = data.slice();
-    for (const { x, y } of positions) drawOver(out, base, pixels, block, x, y);
-    return out;
-  });
+  for (const frame of base.frames) stampRgba(frame.data, base, pixels, block, positions);
+  return base;
 }
 
 export const watermark = defineAction({

@@ -32,6 +32,10 @@ interface KernelExports {
   ): number;
   kernel_alloc(bytes: number): number;
   kernel_free(pointer: number): void;
+  composite_block(width: number, height: number): number;
+  composite_strip(width: number, rows: number): number;
+  composite_stamp(width: number, rows: number, top: number, x: number, y: number): void;
+  composite_release(): void;
 }
 
 /** Instantiated synchronously (no glue), so kernels run in one synchronous stretch. */
@@ -114,6 +118,49 @@ export function withBlurredRgba(
       use(new Uint8Array(module.memory.buffer, pointer, data.length));
     } finally {
       module.kernel_free(pointer);
+    }
+  });
+}
+
+/** Rows of the base in the compositing module at a time: its memory stays a strip, not a frame. */
+const STAMP_ROWS = 64;
+
+/**
+ * Draws `block` over an RGBA frame in place at each position (top-left corners, clipped), with
+ * source-over in premultiplied arithmetic (wasm/kernels/composite.c). Only the strips of rows a
+ * copy touches go through the module.
+ */
+export function stampRgba(
+  frame: Uint8Array,
+  size: Size,
+  block: Uint8Array,
+  blockSize: Size,
+  positions: ReadonlyArray<{ x: number; y: number }>,
+): void {
+  kernelsModule.runSync((module) => {
+    try {
+      const blockPointer = module.composite_block(blockSize.width, blockSize.height);
+      const strip = module.composite_strip(size.width, STAMP_ROWS);
+      if (blockPointer === 0 || strip === 0) throw new WasmOutOfMemory('kernels');
+      new Uint8Array(module.memory.buffer).set(block, blockPointer);
+      const rowBytes = size.width * 4;
+      for (let top = 0; top < size.height; top += STAMP_ROWS) {
+        const rows = Math.min(STAMP_ROWS, size.height - top);
+        const touching = positions.filter(
+          ({ x, y }) =>
+            y < top + rows &&
+            y + blockSize.height > top &&
+            x < size.width &&
+            x + blockSize.width > 0,
+        );
+        if (touching.length === 0) continue;
+        const part = frame.subarray(top * rowBytes, (top + rows) * rowBytes);
+        new Uint8Array(module.memory.buffer).set(part, strip);
+        for (const { x, y } of touching) module.composite_stamp(size.width, rows, top, x, y);
+        part.set(new Uint8Array(module.memory.buffer, strip, part.length));
+      }
+    } finally {
+      module.composite_release();
     }
   });
 }

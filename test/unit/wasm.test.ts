@@ -58,3 +58,60 @@ describe('the wasm loader', () => {
     expect(wasmMemoryBytes()['heic-dec']).toBe(first);
   }, 60_000);
 });
+
+describe('the compositing kernel (wasm/kernels/composite.c)', () => {
+  const div255 = (x: number) => (x + 128 + ((x + 128) >> 8)) >> 8;
+  /** Source-over of straight-alpha pixels, the kernel's own integer arithmetic written plainly. */
+  const over = (b: number[], t: number[]): number[] => {
+    const [tr, tg, tb, ta] = t as [number, number, number, number];
+    const ba = b[3] as number;
+    if (ta === 0) return b;
+    if (ta === 255 || ba === 0) return [tr, tg, tb, ta];
+    if (ba === 255)
+      return [0, 1, 2].map((c) => div255(t[c]! * ta + b[c]! * (255 - ta))).concat(255);
+    const keep = div255(ba * (255 - ta));
+    const oa = ta + keep;
+    return [0, 1, 2]
+      .map((c) => Math.floor((t[c]! * ta + b[c]! * keep + Math.floor(oa / 2)) / oa))
+      .concat(oa);
+  };
+
+  it('equals source-over pixel for pixel, opaque and transparent bases, clipped at every edge', async () => {
+    const { stampRgba } = await import('../../src/wasm/kernels');
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff;
+    const size = { width: 37, height: 150 };
+    const block = { width: 9, height: 70 };
+    const top = Uint8Array.from({ length: block.width * block.height * 4 }, next);
+    for (const opaque of [true, false]) {
+      const base = Uint8Array.from({ length: size.width * size.height * 4 }, (_, i) =>
+        opaque && i % 4 === 3 ? 255 : next(),
+      );
+      const positions = [
+        { x: -4, y: -30 },
+        { x: 10, y: 40 },
+        { x: 33, y: 120 },
+        { x: 15, y: 60 },
+      ];
+      const expected = Array.from(base);
+      for (const { x, y } of positions) {
+        for (let row = 0; row < block.height; row++) {
+          for (let col = 0; col < block.width; col++) {
+            const bx = x + col;
+            const by = y + row;
+            if (bx < 0 || by < 0 || bx >= size.width || by >= size.height) continue;
+            const b = (by * size.width + bx) * 4;
+            const t = (row * block.width + col) * 4;
+            expected.splice(
+              b,
+              4,
+              ...over(expected.slice(b, b + 4), Array.from(top.subarray(t, t + 4))),
+            );
+          }
+        }
+      }
+      stampRgba(base, size, top, block, positions);
+      expect(Array.from(base)).toEqual(expected);
+    }
+  });
+});

@@ -101,6 +101,10 @@ const examples = [
   '/street.jpg?x-bce-process=style/thumb',
   '/street.jpg@!preview',
   '/street.jpg@w_300,h_300,q_80',
+  '/street.jpg?x-bce-process=image/resize,w_800/watermark,image_bG9nby5wbmc,g_9,x_20,y_20',
+  '/flowers.jpeg?x-bce-process=image/resize,w_800/watermark,image_bG9nby5wbmc_eC1iY2UtcHJvY2Vzcz1pbWFnZS9yZXNpemUsd18xMjA,layout_tile,t_40',
+  '/street.jpg?x-bce-process=image/resize,w_800/watermark,image_bG9nby5wbmc,g_5,a_-20,P_40,t_70',
+  '/street.jpg@w_600|wm_1,k_bG9nby5wbmc,g_3',
 ];
 
 /** A URL presigned by the BOS SDK itself for the demo key (valid for an hour). */

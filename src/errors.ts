@@ -20,6 +20,8 @@ export const CODE_TABLE = {
   NoSuchBucket: { status: 404, message: 'The specified bucket does not exist.' },
   MethodNotAllowed: { status: 405, message: 'The method is not allowed.' },
   InternalError: { status: 500, message: 'We encountered an internal error. Please try again.' },
+  // Not a BOS code: the deployment lacks the watermark fonts (the message names the object).
+  FontNotInstalled: { status: 500, message: 'A watermark font is not installed in the bucket.' },
   // Not BOS codes: the isolate ran out of memory for a request its plan said would fit (retry).
   ServiceUnavailable: {
     status: 503,

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { OutputFormat } from '../formats/types';
 import type { RasterImage, Rect, Size } from '../image';
+import type { FaceName } from './fonts';
 import type { Args, ParamSpecs } from './params';
 
 /** One action as written in the URL (request/grammar.ts), before its definition gives it meaning. */
@@ -22,8 +23,8 @@ export type ResourceRef =
    * `image/…` command that pre-processes it, if any.
    */
   | { kind: 'object'; key: string; bucket?: string; process?: string }
-  /** A font face by its protocol name. */
-  | { kind: 'font'; name: string };
+  /** A bundled face (actions/fonts.ts), and the text it must draw (to load the full face if needed). */
+  | { kind: 'font'; name: FaceName; text: string };
 
 /** A fetched resource: its bytes, with the ETag that goes into the response's ETag. */
 export interface Resource {

@@ -1,11 +1,13 @@
 import { BosError, messages, missingParameter } from '../errors';
-import { mapFrames, type RasterImage, type Size } from '../image';
+import { mapFrames, type RasterImage, type Rgba, type Size } from '../image';
 import { resample } from '../kernels/resample';
 import { rotateFrame, rotatedSize } from '../kernels/rotation';
 import { stampRgba } from '../wasm/kernels';
 import { defineAction } from './define';
 import { base64, color, int, name, oneOf, type Args } from './params';
+import { faceFor } from './fonts';
 import type { ResourceImage } from './types';
+import { textBlock, type TextStyle } from './watermark-text';
 import { placeBlock, tilePositions } from './watermark-placement';
 
 const IMAGE_KEYS = ['bucket', 'w'];
@@ -38,6 +40,8 @@ function watermarkObject(image: string): { key: string; process?: string } {
   }
   return { key: image.slice(0, question), process: query.slice('x-bce-process='.length) };
 }
+
+const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 255 };
 
 const params = {
   g: int(1, 9),
@@ -80,18 +84,91 @@ function imageBlock(mark: RasterImage, base: Size, args: WatermarkArgs): RasterI
     block = resample(block, { width, height });
   };
   if (args.w !== undefined) scaleTo(args.w);
-  if (args.P !== undefined) scaleTo(Math.max(1, Math.round((base.width * args.P) / 100)));
-  const degrees = (((args.a ?? 0) % 360) + 360) % 360;
-  if (degrees !== 0) {
-    const size = rotatedSize(block, degrees);
-    block = mapFrames(
-      block,
-      size,
-      (data) => rotateFrame(data, block, degrees, size, [0, 0, 0, 0]),
-      true,
-    );
+  return turned(scaled(block, base, args), args);
+}
+
+const degreesOf = (args: WatermarkArgs) => (((args.a ?? 0) % 360) + 360) % 360;
+
+/** The text keys as the text block takes them; `blr`/`bls` alone copy each other (§3.18). */
+function textOf(args: WatermarkArgs, degrees: number, size = args.size ?? 30): TextStyle {
+  const radius = args.blr ?? args.bls;
+  const sigma = args.bls ?? args.blr;
+  return {
+    text: args.text ?? '',
+    face: faceFor(args.type),
+    size,
+    color: args.color ?? BLACK,
+    style: args.style ?? 'normal',
+    strokeWidth: args.skw ?? 0,
+    strokeColor: args.skc ?? BLACK,
+    blur: radius !== undefined && sigma !== undefined ? { radius, sigma } : undefined,
+    effect: args.effect,
+    shadow: { x: args.shx ?? 0, y: args.shy ?? 0, color: args.shc ?? BLACK },
+    degrees,
+  };
+}
+
+/**
+ * A text block, turned by FreeType on the outlines. With `P` it is drawn again at the size that
+ * makes it P % of the base's width.
+ */
+function textBlockFitted(args: WatermarkArgs, base: Size): RasterImage {
+  const degrees = degreesOf(args);
+  const first = textBlock(textOf(args, degrees));
+  if (args.P === undefined) return first;
+  const wanted = (base.width * args.P) / 100;
+  const size = Math.min(1024, Math.max(1, Math.round(((args.size ?? 30) * wanted) / first.width)));
+  return textBlock(textOf(args, degrees, size));
+}
+
+/** `order` (0 picture first), `align` (0 top, 1 middle, 2 bottom), `interval` px between. */
+function mixedBlock(picture: RasterImage, text: TextStyle, args: WatermarkArgs): RasterImage {
+  let image: RasterImage = { ...picture, frames: picture.frames.slice(0, 1) };
+  if (args.w !== undefined) {
+    image = resample(image, {
+      width: args.w,
+      height: Math.max(1, Math.round((image.height * args.w) / image.width)),
+    });
   }
-  return block;
+  const words = textBlock(text);
+  const parts = (args.order ?? 0) === 0 ? [image, words] : [words, image];
+  const gap = args.interval ?? 0;
+  const width = parts.reduce((sum, part) => sum + part.width, 0) + gap;
+  const height = Math.max(...parts.map((part) => part.height));
+  const data = new Uint8Array(width * height * 4);
+  let left = 0;
+  for (const part of parts) {
+    const free = height - part.height;
+    const align = args.align ?? 2;
+    const top = align === 0 ? 0 : align === 1 ? Math.floor(free / 2) : free;
+    const pixels = part.frames[0]?.data;
+    if (pixels) stampRgba(data, { width, height }, pixels, part, [{ x: left, y: top }]);
+    left += part.width + gap;
+  }
+  return { width, height, hasAlpha: true, frames: [{ data, delayMs: 0 }] };
+}
+
+/** `P`: the block made P % of the base's width, aspect kept. */
+function scaled(block: RasterImage, base: Size, args: WatermarkArgs): RasterImage {
+  if (args.P === undefined) return block;
+  const width = Math.max(1, Math.round((base.width * args.P) / 100));
+  return resample(block, {
+    width,
+    height: Math.max(1, Math.round((block.height * width) / block.width)),
+  });
+}
+
+/** `a`: the block turned clockwise on a transparent bounding box. */
+function turned(block: RasterImage, args: WatermarkArgs): RasterImage {
+  const degrees = degreesOf(args);
+  if (degrees === 0) return block;
+  const size = rotatedSize(block, degrees);
+  return mapFrames(
+    block,
+    size,
+    (data) => rotateFrame(data, block, degrees, size, [0, 0, 0, 0]),
+    true,
+  );
 }
 
 /** `t`: the block's alpha scaled by t/100 (a copy; the block may be the decoded picture). */
@@ -138,7 +215,9 @@ export const watermark = defineAction({
             ...(args.bucket === undefined ? {} : { bucket: args.bucket }),
           },
         ]),
-    ...(args.text === undefined ? [] : [{ kind: 'font' as const, name: args.type ?? 'default' }]),
+    ...(args.text === undefined
+      ? []
+      : [{ kind: 'font' as const, name: faceFor(args.type), text: args.text }]),
   ],
   check(args) {
     const hasImage = args.image !== undefined;
@@ -165,13 +244,25 @@ export const watermark = defineAction({
     if (hasImage) watermarkObject(args.image ?? '');
   },
   // Text needs fonts (the next step of the watermark work): valid, answered 501 before storage.
-  missing: (args) => (args.text === undefined ? undefined : 'text watermark'),
+  // The text block and its layers, at most a few times the block's size, beside the frames.
+  extraMemory: (args) =>
+    args.text === undefined ? 0 : 16 * (args.size ?? 30) ** 2 * (Array.from(args.text).length + 2),
   apply: async (image, args, context) => {
-    const mark: ResourceImage | undefined = context.images[0];
-    if (!mark) throw new BosError('InternalError', 'The watermark image was not provided.');
     // A reduced view cannot be drawn on: restore the full picture first (never planned so).
     const base = image.view ? resample(image, image.view.full) : image;
-    const block = withOpacity(imageBlock(mark.image, base, args), args.t ?? 100);
-    return stamp(base, block, args);
+    const picture: ResourceImage | undefined = context.images[0];
+    if (args.image !== undefined && !picture) {
+      throw new BosError('InternalError', 'The watermark image was not provided.');
+    }
+    let block: RasterImage;
+    if (args.text === undefined && picture) {
+      block = imageBlock(picture.image, base, args);
+    } else if (picture) {
+      // Mixed: picture and text side by side, then scaled and turned together.
+      block = turned(scaled(mixedBlock(picture.image, textOf(args, 0), args), base, args), args);
+    } else {
+      block = textBlockFitted(args, base);
+    }
+    return stamp(base, withOpacity(block, args.t ?? 100), args);
   },
 });

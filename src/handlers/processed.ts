@@ -6,7 +6,7 @@ import type { PreparedCommand } from '../plan/validate';
 import { formatChoiceToken, varies } from '../request/negotiate';
 import { deriveEtag, etagMatches } from '../response/etag';
 import { imageResponse, validatorHeaders } from '../response/headers';
-import { openResources, openSource, readResources } from '../source';
+import { bucketFonts, FONTS_VERSION, openResources, openSource, readResources } from '../source';
 
 export interface ProcessedRequest {
   request: Request;
@@ -35,8 +35,13 @@ export async function serveProcessed(
     },
   );
   // A watermark's ETag enters ours: replacing the logo changes every response that shows it.
+  const drawsText = command.resources.some((ref) => ref.kind === 'font');
   const etag = await deriveEtag(
-    [source.etag, ...resources.map(({ object }) => object.etag)].join('\n'),
+    [
+      source.etag,
+      ...resources.map(({ object }) => object.etag),
+      ...(drawsText ? [`fonts:${FONTS_VERSION}`] : []),
+    ].join('\n'),
     command.canonical,
     formatChoiceToken(formatChoice),
   );
@@ -66,7 +71,13 @@ export async function serveProcessed(
 
   if (source.size !== undefined) checkSourceBytes(source.size);
   const bytes = await source.bytes();
-  const rendered = await renderImage(bytes, prepared, config, await readResources(resources));
+  const rendered = await renderImage(
+    bytes,
+    prepared,
+    config,
+    await readResources(resources),
+    bucketFonts(bucket),
+  );
   const response = await imageResponse(rendered, meta);
   if (shared) writeCache(execution, origin, etag, key, response);
   return response;

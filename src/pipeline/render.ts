@@ -1,4 +1,4 @@
-import type { BoundAction, Resource, ResourceImage } from '../actions/types';
+import type { BoundAction, Resource, ResourceImage, ResourceRef } from '../actions/types';
 import type { Config } from '../config';
 import { BosError } from '../errors';
 import { decodeImage, encodeImage, formatModule, probeImage } from '../formats/registry';
@@ -12,6 +12,8 @@ import { checkOutputSide, checkSourceLimits, LIMITS } from '../limits';
 import { planImage, type ImagePlan } from '../plan/plan';
 import { bindPreprocessing, type PreparedCommand } from '../plan/validate';
 import { isOutOfMemory, LeaseScope } from '../wasm/loader';
+import { faceOpen, fullFaceName, hasAllGlyphs, openFace } from '../wasm/text';
+import { fullFaceIndex, type FontLoader } from '../source/fonts';
 
 /** An encoded image, with the format and size the response headers state. */
 export interface RenderedImage {
@@ -32,6 +34,7 @@ export async function renderImage(
   prepared: PreparedCommand,
   config: Config,
   resources: readonly Resource[] = [],
+  fonts?: FontLoader,
 ): Promise<RenderedImage> {
   const probe = probeImage(bytes);
   checkSourceLimits(probe);
@@ -44,6 +47,7 @@ export async function renderImage(
     config,
     pictures.reduce((sum, picture) => sum + picture.bytes, 0),
   );
+  await openFonts(prepared.command.resources, fonts);
   const scope = new LeaseScope();
   try {
     return await runPlan(bytes, probe, plan, { config, pictures, scope });
@@ -64,6 +68,26 @@ export async function renderImage(
     throw new BosError('ServiceUnavailable');
   } finally {
     await scope.releaseAll();
+  }
+}
+
+/**
+ * Opens the faces the text needs, once per isolate: the subset, and the full face too when the
+ * subset lacks a character of the text (if the bucket has it).
+ */
+async function openFonts(refs: readonly ResourceRef[], fonts: FontLoader | undefined) {
+  for (const ref of refs) {
+    if (ref.kind !== 'font') continue;
+    if (!fonts) throw new BosError('InternalError', 'No font loader was given.');
+    if (!faceOpen(ref.name)) {
+      const subset = await fonts(ref.name, false);
+      if (subset) openFace(ref.name, subset);
+    }
+    const full = fullFaceName(ref.name);
+    if (!faceOpen(full) && !hasAllGlyphs(ref.name, ref.text)) {
+      const bytes = await fonts(ref.name, true);
+      if (bytes) openFace(full, bytes, fullFaceIndex(ref.name));
+    }
   }
 }
 

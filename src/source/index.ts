@@ -1,11 +1,12 @@
 import type { Resource, ResourceRef } from '../actions/types';
 import type { Config } from '../config';
-import { BosError, messages } from '../errors';
+import { BosError } from '../errors';
 import { openOrigin, proxyOrigin } from './origin';
 import { headR2, openR2 } from './r2';
 import type { Original, SourceObject } from './types';
 
 export type { ByteRange, Original, SourceObject } from './types';
+export { bucketFonts, FONTS_VERSION, type FontLoader } from './fonts';
 
 /** R2 first; the HTTP origin when R2 lacks the key and one is configured; else 404 NoSuchKey. */
 export async function openSource(
@@ -65,9 +66,8 @@ export async function openResources(
 ): Promise<OpenedResource[]> {
   const opened: OpenedResource[] = [];
   for (const ref of refs) {
-    if (ref.kind === 'font') {
-      throw new BosError('NotImplemented', messages.notImplemented(`font ${ref.name}`));
-    }
+    // Fonts are opened once per isolate by the pipeline, through source/fonts.ts.
+    if (ref.kind === 'font') continue;
     if (ref.bucket !== undefined && ref.bucket !== config.bucketName) {
       throw new BosError(
         'InvalidArgument',

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
+import fonts from '../../fonts/manifest.json';
 
 const BUILD_DIR = fileURLToPath(new URL('../.tmp/dist', import.meta.url));
 
@@ -20,6 +22,8 @@ export interface TestWorker {
   /** Requests a command expected to fail: its status and BOS error code, as `400 InvalidArgument`. */
   errorCode(key: string, command: string): Promise<string>;
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  /** Puts the watermark fonts (fonts/dist, the repository's own) where the Worker reads them. */
+  putFonts(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -84,6 +88,14 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
         bytes.buffer as ArrayBuffer,
         contentType ? { httpMetadata: { contentType } } : {},
       );
+    },
+    async putFonts() {
+      for (const face of ['serif', 'sans', 'kai', 'mono']) {
+        const font = readFileSync(
+          fileURLToPath(new URL(`../../fonts/dist/${face}.otf`, import.meta.url)),
+        );
+        await worker.put(`fonts/${fonts.version}/${face}.otf`, font);
+      }
     },
     dispose: () => mf.dispose(),
   };

@@ -224,15 +224,15 @@ describe('bad input: clear 4xx JSON, never a 500 or a partial image', () => {
     expect(unsupported.json().message).toBe('action dehaze is not supported');
   });
 
-  it('valid but not yet executed capabilities answer 501 NotImplemented with their name', async () => {
-    for (const [query, name] of [
-      ['x-bce-process=image/watermark,text_SGVsbG8', 'watermark'],
-      ['x-bce-process=image/crop,w_10/watermark,text_SGVsbG8', 'watermark'],
+  it('text watermarks without fonts in the bucket: 500 FontNotInstalled naming the object', async () => {
+    for (const query of [
+      'x-bce-process=image/watermark,text_SGVsbG8',
+      'x-bce-process=image/crop,w_10/watermark,text_SGVsbG8',
     ]) {
       const response = await worker.get(`/photos/flowers.jpeg?${query}`);
-      expect(response.status).toBe(501);
-      expect(response.json().code).toBe('NotImplemented');
-      expect(response.json().message).toContain(name);
+      expect(response.status).toBe(500);
+      expect(response.json().code).toBe('FontNotInstalled');
+      expect(response.json().message).toMatch(/fonts\/[0-9a-f]+\/serif\.otf/);
     }
   });
 });

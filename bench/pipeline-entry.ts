@@ -22,7 +22,12 @@ export async function runPipeline(
     const object = ref.kind === 'object' ? objects[ref.key] : undefined;
     return object ? [{ ref, etag: '"bench"', bytes: object }] : [];
   });
-  return renderImage(bytes, prepared, config, resources);
+  const version = Object.keys(objects)
+    .find((key) => key.startsWith('fonts/'))
+    ?.split('/')[1];
+  return renderImage(bytes, prepared, config, resources, async (face, full) =>
+    full ? undefined : objects[`fonts/${version}/${face}.otf`],
+  );
 }
 
 /** Throws NotImplemented (or a 400) when the command is not executable yet. */

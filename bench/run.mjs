@@ -39,8 +39,10 @@ log('generating inputs from test/fixtures/photo');
 const inputs = await makeInputs();
 const objects = await makeObjects();
 mkdirSync(join(work, 'objects'), { recursive: true });
-for (const [key, bytes] of Object.entries(objects))
+for (const [key, bytes] of Object.entries(objects)) {
+  mkdirSync(dirname(join(work, 'objects', key)), { recursive: true });
   writeFileSync(join(work, 'objects', key), bytes);
+}
 
 log('bundling the pipeline for Node');
 await build({

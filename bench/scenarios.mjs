@@ -1,6 +1,6 @@
 // Benchmark inputs and scenarios. Inputs are made from a real photo of the test fixtures,
 // deterministically (seeded grain), and written to bench/.work/: nothing big is committed.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -124,7 +124,15 @@ export async function makeObjects() {
   const png = await sharp(logo, { raw: { width, height, channels: 4 } })
     .png()
     .toBuffer();
-  return { 'logo.png': png };
+  // The watermark fonts, where the Worker reads them (src/source/fonts.ts).
+  const { version } = JSON.parse(readFileSync(resolve(root, 'fonts', 'manifest.json'), 'utf8'));
+  const fonts = Object.fromEntries(
+    ['serif', 'sans', 'kai', 'mono'].map((face) => [
+      `fonts/${version}/${face}.otf`,
+      readFileSync(resolve(root, 'fonts', 'dist', `${face}.otf`)),
+    ]),
+  );
+  return { 'logo.png': png, ...fonts };
 }
 
 /** Url-safe base64, as watermark values are written. */
@@ -246,6 +254,24 @@ export const SCENARIOS = [
             input: objects['logo.png'],
             tile: true,
             blend: 'over',
+          },
+        ])
+        .jpeg({ quality: 85 })
+        .toBuffer(),
+  },
+  {
+    id: 's14',
+    title: '1080p JPEG with the production "AI生成" label → JPEG',
+    input: '1080p',
+    command: `image/watermark,text_${b64('AI生成')},type_${b64('FZLanTingHeiSMGB')},size_28,color_ffffffdd,skw_1,skc_00000051,g_7,blr_50,bls_50,x_11,y_11/quality,Q_85`,
+    sharp: (s) =>
+      s
+        .composite([
+          {
+            input: Buffer.from(
+              '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><text x="10" y="40" font-size="28" fill="#fff" stroke="#000" stroke-opacity="0.3">AI生成</text></svg>',
+            ),
+            gravity: 'southwest',
           },
         ])
         .jpeg({ quality: 85 })

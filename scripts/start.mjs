@@ -49,6 +49,18 @@ for (const name of samples) {
   console.log(`  ${name}`);
 }
 
+// The watermark fonts, as `npm run fonts:upload -- --local` puts them.
+const fonts = spawnSync(process.execPath, [join(root, 'scripts', 'fonts-upload.mjs'), '--local'], {
+  cwd: root,
+  env,
+  encoding: 'utf8',
+});
+if (fonts.status !== 0) {
+  console.error(fonts.stdout, fonts.stderr);
+  process.exit(fonts.status ?? 1);
+}
+process.stdout.write(fonts.stdout);
+
 // Two example styles (PROTOCOL.md §4), through the same wrapper as `npm run style`.
 const STYLES = {
   thumb: 'image/resize,m_fill,w_200,h_200/format,f_webp',
@@ -104,6 +116,9 @@ const examples = [
   '/street.jpg?x-bce-process=image/resize,w_800/watermark,image_bG9nby5wbmc,g_9,x_20,y_20',
   '/flowers.jpeg?x-bce-process=image/resize,w_800/watermark,image_bG9nby5wbmc_eC1iY2UtcHJvY2Vzcz1pbWFnZS9yZXNpemUsd18xMjA,layout_tile,t_40',
   '/street.jpg?x-bce-process=image/resize,w_800/watermark,image_bG9nby5wbmc,g_5,a_-20,P_40,t_70',
+  '/street.jpg?x-bce-process=image/resize,w_800/watermark,text_QUnnlJ_miJA,type_RlpMYW5UaW5nSGVpU01HQg,size_28,color_ffffffdd,skw_1,skc_00000051,g_7,blr_50,bls_50,x_11,y_11',
+  '/flowers.jpeg?x-bce-process=image/resize,w_800/watermark,text_SGVsbG8g5L2g5aW9,type_S2FpVGk,size_64,g_5,a_-15,color_C03030,effect_softshadow,shx_4,shy_4',
+  '/street.jpg?x-bce-process=image/resize,w_800/watermark,image_bG9nby5wbmc,w_120,text_5qC35L6LIFNhbXBsZQ,size_28,color_FFFFFF,effect_softoutline,shc_000000,interval_8,align_1,g_3',
   '/street.jpg@w_600|wm_1,k_bG9nby5wbmc,g_3',
 ];
 

@@ -16,6 +16,8 @@ JPEG_PACKAGE=libjpeg-turbo
 JPEG_VERSION=1:2.1.5-2
 WEBP_PACKAGE=libwebp
 WEBP_VERSION=1.2.4-0.2+deb12u1
+FREETYPE_PACKAGE=freetype
+FREETYPE_VERSION=2.12.1+dfsg-5+deb12u4
 EMSCRIPTEN_VERSION=3.1.6~dfsg-5
 OPT=(-O3 -msimd128 -flto)
 
@@ -36,12 +38,14 @@ command -v node >/dev/null || { echo "node is required" >&2; exit 1; }
 export NODE_PATH="/usr/share/nodejs:/usr/lib/nodejs:${NODE_PATH:-}"
 
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
-apt-get source --download-only "$JPEG_PACKAGE=$JPEG_VERSION" "$WEBP_PACKAGE=$WEBP_VERSION"
+apt-get source --download-only "$JPEG_PACKAGE=$JPEG_VERSION" "$WEBP_PACKAGE=$WEBP_VERSION" \
+  "$FREETYPE_PACKAGE=$FREETYPE_VERSION"
 dpkg-source -x "${JPEG_PACKAGE}_${JPEG_VERSION#*:}.dsc" jpeg >/dev/null
 # Our changes to libjpeg-turbo, each with bit-identical output (see the patches): faster Huffman
 # decoding, and wasm SIMD for colour conversion and chroma upsampling.
 for change in huffman simd; do patch -d jpeg -p1 --quiet <"$here/jpeg/$change.patch"; done
 dpkg-source -x "${WEBP_PACKAGE}_${WEBP_VERSION}.dsc" webp >/dev/null
+dpkg-source -x "${FREETYPE_PACKAGE}_${FREETYPE_VERSION}.dsc" freetype >/dev/null
 
 # --- libjpeg-turbo (static, no SIMD: its SIMD is x86/ARM assembly) ------------------------------
 mkdir -p jpeg/build && cd jpeg/build
@@ -84,6 +88,19 @@ emcc "${OPT[@]}" -s STANDALONE_WASM=1 --no-entry \
   -s FILESYSTEM=0 -s EXPORTED_FUNCTIONS=_resample_begin,_resample_strip_rows,_resample_push,_resample_finish,_resample_release,_blur_rgba,_kernel_alloc,_kernel_free,_composite_block,_composite_strip,_composite_stamp,_composite_release \
   "$here/kernels/resample.c" "$here/kernels/blur.c" "$here/kernels/composite.c" -o "$here/dist/kernels.wasm"
 
+# --- FreeType with our text rasteriser (wasm/text/): only the modules and options it needs -------
+ft=freetype/src
+emcc "${OPT[@]}" -s STANDALONE_WASM=1 --no-entry \
+  -s ALLOW_MEMORY_GROWTH=1 -s INITIAL_MEMORY=2MB -s TOTAL_STACK=256KB -s MAXIMUM_MEMORY=2GB -s FILESYSTEM=0 \
+  -DFT2_BUILD_LIBRARY '-DFT_CONFIG_MODULES_H="bos_ftmodule.h"' '-DFT_CONFIG_OPTIONS_H="bos_ftoption.h"' \
+  -I"$here/text" -Ifreetype/include \
+  -s EXPORTED_FUNCTIONS=_text_alloc,_text_free,_text_open,_text_close,_text_has_glyph,_text_render,_text_result_width,_text_result_height,_text_result_left,_text_result_top,_text_result_code,_text_result_stroke \
+  $ft/base/ftsystem.c $ft/base/ftinit.c $ft/base/ftdebug.c $ft/base/ftbase.c $ft/base/ftbbox.c \
+  $ft/base/ftbitmap.c $ft/base/ftglyph.c $ft/base/ftstroke.c $ft/base/ftsynth.c \
+  $ft/truetype/truetype.c $ft/cff/cff.c $ft/psaux/psaux.c $ft/pshinter/pshinter.c \
+  $ft/psnames/psnames.c $ft/sfnt/sfnt.c $ft/smooth/smooth.c \
+  "$here/text/text.c" -o "$here/dist/text.wasm"
+
 # --- provenance --------------------------------------------------------------------------------
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 cat >"$here/manifest.json" <<JSON
@@ -92,10 +109,11 @@ cat >"$here/manifest.json" <<JSON
   "flags": "${EMFLAGS[*]}",
   "sources": {
     "$JPEG_PACKAGE": { "version": "$JPEG_VERSION", "orig": "$(ls ${JPEG_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${JPEG_PACKAGE}_*.orig.tar.gz)" },
-    "$WEBP_PACKAGE": { "version": "$WEBP_VERSION", "orig": "$(ls ${WEBP_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${WEBP_PACKAGE}_*.orig.tar.gz)" }
+    "$WEBP_PACKAGE": { "version": "$WEBP_VERSION", "orig": "$(ls ${WEBP_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${WEBP_PACKAGE}_*.orig.tar.gz)" },
+    "$FREETYPE_PACKAGE": { "version": "$FREETYPE_VERSION", "orig": "$(ls ${FREETYPE_PACKAGE}_*.orig.tar.xz)", "sha256": "$(sha ${FREETYPE_PACKAGE}_*.orig.tar.xz)" }
   },
   "inputs": {
-$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/decoder.c jpeg/encoder.c webp/decoder.c kernels/resample.c kernels/blur.c kernels/composite.c; do
+$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/decoder.c jpeg/encoder.c webp/decoder.c kernels/resample.c kernels/blur.c kernels/composite.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h; do
     echo "    \"$input\": \"$(sha "$here/$input")\","
   done | sed '$ s/,$//')
   },
@@ -106,7 +124,8 @@ $(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/decoder.c jpeg/encoder.c 
     "dist/jpeg_enc.js": "$(sha "$here/dist/jpeg_enc.js")",
     "dist/webp_dec.wasm": "$(sha "$here/dist/webp_dec.wasm")",
     "dist/webp_dec.js": "$(sha "$here/dist/webp_dec.js")",
-    "dist/kernels.wasm": "$(sha "$here/dist/kernels.wasm")"
+    "dist/kernels.wasm": "$(sha "$here/dist/kernels.wasm")",
+    "dist/text.wasm": "$(sha "$here/dist/text.wasm")"
   }
 }
 JSON

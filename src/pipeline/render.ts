@@ -81,7 +81,8 @@ async function openFonts(refs: readonly ResourceRef[], fonts: FontLoader | undef
     if (!fonts) throw new BosError('InternalError', 'No font loader was given.');
     if (!faceOpen(ref.name)) {
       const subset = await fonts(ref.name, false);
-      if (subset) openFace(ref.name, subset);
+      if (!subset) throw new BosError('FontNotInstalled', `The ${ref.name} font is not installed.`);
+      openFace(ref.name, subset);
     }
     const full = fullFaceName(ref.name);
     if (!faceOpen(full) && !hasAllGlyphs(ref.name, ref.text)) {

@@ -237,3 +237,157 @@ describe('image watermarks (§3.18)', () => {
     expect(named.status).toBe(200);
   });
 });
+
+describe('text watermarks (§3.18, #35–#46)', () => {
+  const text = (value: string, extra = '') =>
+    `image/watermark,text_${b64(value)}${extra}/format,f_png`;
+  const DARK: [number, number, number] = [0, 0, 0];
+  /** Pixels that differ from the grey base: the ink of whatever was drawn. */
+  const inkOf = async (body: Buffer) => {
+    const { data, width, height } = await rgba(body);
+    let left = Infinity;
+    let top = Infinity;
+    let right = -1;
+    let bottom = -1;
+    let count = 0;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        if (Math.abs((data[i] as number) - 128) + Math.abs((data[i + 2] as number) - 128) < 24)
+          continue;
+        count++;
+        left = Math.min(left, x);
+        top = Math.min(top, y);
+        right = Math.max(right, x);
+        bottom = Math.max(bottom, y);
+      }
+    }
+    return { x: left, y: top, width: right - left + 1, height: bottom - top + 1, count };
+  };
+
+  beforeAll(async () => {
+    await worker.putFonts();
+  });
+
+  it('#35: "AI生成", 30 px, black, bottom-right with 10 px margins', async () => {
+    const response = await process('base.png', text('AI生成'));
+    expect(response.status).toBe(200);
+    const ink = await inkOf(response.body);
+    expect(590 - (ink.x + ink.width)).toBeGreaterThanOrEqual(0);
+    expect(590 - (ink.x + ink.width)).toBeLessThanOrEqual(3);
+    expect(390 - (ink.y + ink.height)).toBeGreaterThanOrEqual(0);
+    expect(390 - (ink.y + ink.height)).toBeLessThanOrEqual(4);
+    expect(ink.height).toBeGreaterThan(20);
+    expect(ink.height).toBeLessThan(34);
+    expect(await boxOf(response.body, DARK, 40)).toBeDefined();
+  });
+
+  it('#36: g_5 centres the text; the anchors place its ink box', async () => {
+    const ink = await inkOf((await process('base.png', text('Hello', ',g_5'))).body);
+    expect(Math.abs(ink.x + ink.width / 2 - 300)).toBeLessThanOrEqual(3);
+    expect(Math.abs(ink.y + ink.height / 2 - 200)).toBeLessThanOrEqual(3);
+    const corner = await inkOf((await process('base.png', text('Hello', ',g_1,x_0,y_0'))).body);
+    expect(corner.x).toBeLessThanOrEqual(3);
+    expect(corner.y).toBeLessThanOrEqual(3);
+  });
+
+  it('CJK glyphs are really drawn: swapping two characters changes the picture; faces differ', async () => {
+    const a = await process('base.png', text('生成', ',g_5,size_60'));
+    const b = await process('base.png', text('成生', ',g_5,size_60'));
+    expect(a.body.equals(b.body)).toBe(false);
+    expect((await inkOf(a.body)).count).toBeGreaterThan(500);
+    const sans = await process('base.png', text('生成', `,g_5,size_60,type_${b64('SimHei')}`));
+    const kai = await process('base.png', text('生成', `,g_5,size_60,type_${b64('KaiTi')}`));
+    for (const other of [sans, kai]) expect(other.body.equals(a.body)).toBe(false);
+    // #38: an unknown name is the default face, no error.
+    const unknown = await process('base.png', text('生成', ',g_5,size_60,type_Tm9TdWNoRm9udA'));
+    expect(unknown.body.equals(a.body)).toBe(true);
+    // #39: the production name, with its base64 padding, is the sans face.
+    const production = await process(
+      'base.png',
+      text('生成', ',g_5,size_60,type_RlpMYW5UaW5nSGVpU01HQg=='),
+    );
+    expect(production.body.equals(sans.body)).toBe(true);
+  });
+
+  it('size scales the text; colour and its alpha are used', async () => {
+    const small = await inkOf((await process('base.png', text('Hello', ',size_30'))).body);
+    const large = await inkOf((await process('base.png', text('Hello', ',size_60'))).body);
+    expect(large.width / small.width).toBeGreaterThan(1.8);
+    expect(large.width / small.width).toBeLessThan(2.2);
+    const red = await process('base.png', text('■', ',g_5,size_80,color_FF0000'));
+    expect(await boxOf(red.body, [255, 0, 0], 2)).toBeDefined();
+    const faint = await rgba(
+      (await process('base.png', text('■', ',g_5,size_80,color_FF000080'))).body,
+    );
+    const centre = (200 * 600 + 300) * 4;
+    expect(Math.abs((faint.data[centre] as number) - 192)).toBeLessThanOrEqual(2);
+  });
+
+  it('stroke, shadows and outline change the ink as specified', async () => {
+    const plain = await inkOf((await process('base.png', text('Hello', ',g_5,size_40'))).body);
+    const stroked = await inkOf(
+      (await process('base.png', text('Hello', ',g_5,size_40,skw_3,skc_FF0000'))).body,
+    );
+    expect(stroked.width - plain.width).toBeGreaterThanOrEqual(5);
+    expect(stroked.count).toBeGreaterThan(plain.count);
+    const hard = await process(
+      'base.png',
+      text('Hello', ',g_1,x_20,y_20,size_40,effect_hardshadow,shx_6,shy_6,shc_FF0000'),
+    );
+    const shadow = await boxOf(hard.body, [255, 0, 0], 2);
+    const letters = await boxOf(hard.body, DARK, 2);
+    expect(shadow && letters && shadow.x + shadow.width - (letters.x + letters.width)).toBe(6);
+    const soft = await inkOf(
+      (await process('base.png', text('Hello', ',g_5,size_40,effect_softoutline,blr_2'))).body,
+    );
+    expect(soft.width).toBeGreaterThan(plain.width + 3);
+    // #44: an unknown effect is refused.
+    expect(await errorCode('base.png', `image/watermark,text_SGVsbG8,effect_glow`)).toBe(
+      '400 InvalidArgument',
+    );
+  });
+
+  it('#46: layout_tile covers the image; a turns the text', async () => {
+    const tiled = await inkOf((await process('base.png', text('Hello', ',layout_tile'))).body);
+    expect(tiled.width).toBeGreaterThan(500);
+    expect(tiled.height).toBeGreaterThan(330);
+    const flat = await inkOf((await process('base.png', text('Hello world', ',g_5,size_40'))).body);
+    const upright = await inkOf(
+      (await process('base.png', text('Hello world', ',g_5,size_40,a_90'))).body,
+    );
+    expect(Math.abs(upright.width - flat.height)).toBeLessThanOrEqual(3);
+    expect(Math.abs(upright.height - flat.width)).toBeLessThanOrEqual(3);
+  });
+
+  it('mixed: the picture left of the text by default, after it with order_1, interval apart', async () => {
+    const mixed = (extra: string) =>
+      process(
+        'base.png',
+        `image/watermark,image_${b64('logo/red.png')},text_${b64('Hi')},size_40,g_5${extra}/format,f_png`,
+      );
+    const first = await mixed(',interval_10');
+    const picture = await boxOf(first.body, RED, 40);
+    const words = await boxOf(first.body, DARK, 40);
+    expect(picture && words && picture.x + picture.width <= words.x).toBe(true);
+    const second = await mixed(',order_1,interval_10');
+    const after = await boxOf(second.body, RED, 40);
+    const before = await boxOf(second.body, DARK, 40);
+    expect(after && before && before.x + before.width <= after.x).toBe(true);
+  });
+
+  it('#37, #40: bad colour, too long, foreign keys', async () => {
+    expect(await errorCode('base.png', 'image/watermark,text_SGVsbG8,color_GG0000')).toBe(
+      '400 InvalidArgument',
+    );
+    expect(await errorCode('base.png', 'image/watermark,text_SGVsbG8,color_FFF')).toBe(
+      '400 InvalidArgument',
+    );
+    expect(await errorCode('base.png', `image/watermark,text_${'QUFB'.repeat(51)}`)).toBe(
+      '400 InvalidArgument',
+    );
+    expect(await errorCode('base.png', 'image/watermark,text_SGVsbG8,w_28')).toBe(
+      '400 InvalidArgument',
+    );
+  });
+});

@@ -45,7 +45,8 @@ export async function renderImage(
     bytes.length,
     prepared.formatChoice,
     config,
-    pictures.reduce((sum, picture) => sum + picture.bytes, 0),
+    pictures.reduce((sum, picture) => sum + picture.bytes, 0) +
+      fontBytes(prepared.command.resources),
   );
   await openFonts(prepared.command.resources, fonts);
   const scope = new LeaseScope();
@@ -70,6 +71,15 @@ export async function renderImage(
     await scope.releaseAll();
   }
 }
+
+/**
+ * Memory a face not yet open in this isolate takes while it opens: its bytes in JS and in the
+ * text module, and FreeType's tables (the largest subset, serif, is 4.1 MB).
+ */
+const FONT_OPEN_BYTES = 12 * 1024 * 1024;
+
+const fontBytes = (refs: readonly ResourceRef[]) =>
+  refs.filter((ref) => ref.kind === 'font' && !faceOpen(ref.name)).length * FONT_OPEN_BYTES;
 
 /**
  * Opens the faces the text needs, once per isolate: the subset, and the full face too when the

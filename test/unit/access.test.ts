@@ -10,15 +10,7 @@ import {
 } from '../../src/request/credential';
 import { readTarget } from '../../src/request/query';
 import { translateV1 } from '../../src/request/v1';
-
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    return (error as { code: string }).code;
-  }
-};
+import { codeOf } from '../helpers/errors';
 
 describe('V1 `@` translation (§6)', () => {
   it.each([
@@ -162,5 +154,29 @@ describe('protection patterns (§5.1)', () => {
     expect(codeOf(() => parseRules('{"resource":"b/*"}', 'b'))).toBe('InvalidArgument');
     expect(codeOf(() => parseRules('{"resource":["c/*"]}', 'b'))).toBe('InvalidArgument');
     expect(codeOf(() => parseRules('{"resource":["bb/*"]}', 'b'))).toBe('InvalidArgument');
+  });
+});
+
+describe('watermark font names (§3.18 "Fonts")', () => {
+  it.each([
+    [undefined, 'serif'],
+    ['SimSun', 'serif'],
+    ['FangSong', 'serif'],
+    ['FZShuSongZ01S', 'serif'],
+    ['Times', 'serif'],
+    ['NoSuchFont', 'serif'],
+    ['KaiTi', 'kai'],
+    ['fzkai', 'kai'],
+    ['FZDaWeiTiSRGB', 'kai'],
+    ['Courier', 'mono'],
+    ['MicrosoftYaHei', 'sans'],
+    ['simhei', 'sans'],
+    ['FZLanTingHei', 'sans'],
+    ['FZLanTingHeiSMGB', 'sans'],
+    ['fzpangwa', 'sans'],
+    ['FZKaTongM19S', 'sans'],
+  ])('%s → %s', async (name, face) => {
+    const { faceFor } = await import('../../src/actions/fonts');
+    expect(faceFor(name)).toBe(face);
   });
 });

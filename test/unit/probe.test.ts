@@ -3,15 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { probeImage } from '../../src/formats/registry';
 import { checkSourceLimits } from '../../src/limits';
 import { fixture, syntheticJpeg } from '../helpers/images';
-
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    return (error as { code: string }).code;
-  }
-};
+import { codeOf } from '../helpers/errors';
 
 describe('header probe: format from bytes, size without decoding', () => {
   it.each([

@@ -22,7 +22,15 @@ export type ResourceRef =
    * An object of the served bucket (PROTOCOL.md §3.18: `bucket` must name it), with the
    * `image/…` command that pre-processes it, if any.
    */
-  | { kind: 'object'; key: string; bucket?: string; process?: string }
+  | {
+      kind: 'object';
+      key: string;
+      bucket?: string;
+      process?: string;
+      /** The width it is shown at (`w`), or its share of the image's width in % (`P`). */
+      width?: number;
+      percent?: number;
+    }
   /** A bundled face (actions/fonts.ts), and the text it must draw (to load the full face if needed). */
   | { kind: 'font'; name: FaceName; text: string };
 

@@ -213,6 +213,9 @@ export const watermark = defineAction({
             kind: 'object' as const,
             ...watermarkObject(args.image),
             ...(args.bucket === undefined ? {} : { bucket: args.bucket }),
+            // A picture shown smaller may be decoded smaller (alone; mixed blocks are scaled whole).
+            ...(args.w === undefined || args.text !== undefined ? {} : { width: args.w }),
+            ...(args.P === undefined || args.text !== undefined ? {} : { percent: args.P }),
           },
         ]),
     ...(args.text === undefined

@@ -1,13 +1,19 @@
 import type { BoundAction, Resource, ResourceImage, ResourceRef } from '../actions/types';
 import type { Config } from '../config';
 import { BosError } from '../errors';
-import { decodeImage, encodeImage, formatModule, probeImage } from '../formats/registry';
+import {
+  decodeImage,
+  decodeScale,
+  encodeImage,
+  formatModule,
+  probeImage,
+} from '../formats/registry';
 import { readEmbeddedProfile } from '../formats/metadata/icc';
 import type { ImageProbe, OutputFormat } from '../formats/types';
 import { logicalSize, mapFrames, type RasterImage } from '../image';
 import { flattenPixels } from '../kernels/canvas';
 import { convertToSrgb } from '../kernels/colour';
-import { applyOrientation } from '../kernels/orient';
+import { applyOrientation, swapsAxes } from '../kernels/orient';
 import { checkOutputSide, checkSourceLimits, LIMITS } from '../limits';
 import { planImage, type ImagePlan } from '../plan/plan';
 import { bindPreprocessing, type PreparedCommand } from '../plan/validate';
@@ -135,12 +141,29 @@ async function normalise(image: RasterImage, probe: ImageProbe, orientation: num
 
 /**
  * A watermark's picture, before the base is decoded (so a decoder lending the base its memory is
- * not needed twice): its first frame, upright, in sRGB, through its own pre-processing.
+ * not needed twice): its first frame, upright, in sRGB, through its own pre-processing. Without
+ * pre-processing, a picture shown smaller (`w`, `P` of a base `baseWidth` wide) is decoded at the
+ * reduced scale that still gives a faithful result, as the base is.
  */
-async function decodePicture(picture: ResourcePicture, config: Config): Promise<ResourceImage> {
+async function decodePicture(
+  picture: ResourcePicture,
+  config: Config,
+  baseWidth: number,
+): Promise<ResourceImage> {
   const { resource, probe } = picture;
-  let image = await decodeImage(resource.bytes, probe, { scale: 1 }, { frames: 1 });
-  image = await normalise(image, probe, config.autoOrient ? (probe.orientation ?? 1) : 1);
+  const orientation = config.autoOrient ? (probe.orientation ?? 1) : 1;
+  const ref = resource.ref;
+  const uprightWidth = swapsAxes(orientation) ? probe.height : probe.width;
+  const shown =
+    ref.kind === 'object' && ref.process === undefined
+      ? ref.percent !== undefined
+        ? Math.max(1, Math.round((baseWidth * ref.percent) / 100))
+        : ref.width
+      : undefined;
+  const scale =
+    shown === undefined ? 1 : decodeScale(probe, Math.min(1, shown / uprightWidth), 'faithful');
+  let image = await decodeImage(resource.bytes, probe, { scale }, { frames: 1 });
+  image = await normalise(image, probe, orientation);
   const steps: BoundAction[] =
     resource.ref.kind === 'object' && resource.ref.process !== undefined
       ? bindPreprocessing(resource.ref.process)
@@ -165,8 +188,17 @@ async function runPlan(
   plan: ImagePlan,
   { config, pictures, scope }: RunContext,
 ): Promise<RenderedImage> {
+  // Each picture's action, for the width of the image it is drawn on (`P` is a share of it).
+  const inputWidths: number[] = [];
+  let width = swapsAxes(plan.orientation) ? probe.height : probe.width;
+  for (const [index, action] of plan.actions.entries()) {
+    for (const ref of action.resources) if (ref.kind === 'object') inputWidths.push(width);
+    width = plan.sizes[index]?.width ?? width;
+  }
   const images: ResourceImage[] = [];
-  for (const picture of pictures) images.push(await decodePicture(picture, config));
+  for (const [index, picture] of pictures.entries()) {
+    images.push(await decodePicture(picture, config, inputWidths[index] ?? width));
+  }
   let image: RasterImage = await decodeImage(bytes, probe, plan.decodeHint, {
     frames: plan.frames,
     scope,

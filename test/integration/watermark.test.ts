@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, rgba } from '../helpers/images';
+import { fixture, rgba, similarity } from '../helpers/images';
 import { startWorker, type TestWorker } from '../helpers/worker';
 
 let worker: TestWorker;
@@ -60,7 +60,7 @@ beforeAll(async () => {
   await worker.put('base.png', await solid(600, 400, [128, 128, 128, 255]));
   await worker.put('logo/red.png', await solid(40, 20, [255, 0, 0, 255]));
   await worker.put('logo/half.png', await solid(40, 20, [255, 0, 0, 128]));
-  await worker.put('logo/photo.jpg', fixture('photo/flowers.jpeg'));
+  await worker.put('logo/photo.jpg', fixture('photo/2569067123_aca715a2ee_o.jpg')); // 2725×2225
   await worker.put('logo/broken.png', 'not an image');
   await worker.put('animated.gif', fixture('formats/animated-loop-3.gif'));
 });
@@ -172,6 +172,31 @@ describe('image watermarks (§3.18)', () => {
     );
     const { data } = await rgba(two.body);
     expect([data[(15 * 600 + 20) * 4], data[(380 * 600 + 570) * 4]]).toEqual([255, 255]);
+  });
+
+  it('a large picture shown small is decoded reduced and still matches a full-size resize', async () => {
+    const response = await process(
+      'base.png',
+      `image/watermark,image_${b64('logo/photo.jpg')},g_1,x_0,y_0,w_192/format,f_png`,
+    );
+    const block = await sharp(response.body)
+      .extract({ left: 0, top: 0, width: 192, height: 157 })
+      .png()
+      .toBuffer();
+    const reference = sharp(fixture('photo/2569067123_aca715a2ee_o.jpg')).resize(192, 157);
+    expect(await similarity(block, reference)).toBeGreaterThan(0.95);
+    // P: a share of the base's width (600 px × 20 % = 120 px).
+    const shared = await process(
+      'base.png',
+      `image/watermark,image_${b64('logo/photo.jpg')},g_1,x_0,y_0,P_20/format,f_png`,
+    );
+    const part = await sharp(shared.body)
+      .extract({ left: 0, top: 0, width: 120, height: 98 })
+      .png()
+      .toBuffer();
+    expect(
+      await similarity(part, sharp(fixture('photo/2569067123_aca715a2ee_o.jpg')).resize(120, 98)),
+    ).toBeGreaterThan(0.95);
   });
 
   it('every frame of an animated base gets the watermark', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Response as MiniflareResponse } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { dimensions, fixture, syntheticJpeg } from '../helpers/images';
 import { startWorker, type TestWorker } from '../helpers/worker';
 
@@ -251,5 +252,24 @@ describe('large sources (#54)', () => {
     const resized = await worker.get('/huge.jpg?x-bce-process=image/resize,w_1000');
     expect(resized.status).toBe(200);
     expect(await dimensions(resized.body)).toEqual({ format: 'jpeg', width: 1000, height: 667 });
+  });
+});
+
+describe('no input holds the isolate', () => {
+  it('the GIF whose LZW stream made omggif loop forever answers within a second', async () => {
+    const worker = await startWorker();
+    try {
+      await worker.put('endless.gif', fixture('bad/gif-endless-lzw.gif'));
+      const started = Date.now();
+      const response = await worker.process('endless.gif', 'image/resize,w_100');
+      expect(Date.now() - started).toBeLessThan(1000);
+      // The frames before the corrupt one (frame 7 of 10), never a partial frame.
+      expect(response.status).toBe(200);
+      expect((await sharp(response.body, { pages: -1 }).metadata()).pages).toBe(7);
+      // The worker still answers afterwards.
+      expect((await worker.get('/endless.gif')).status).toBe(200);
+    } finally {
+      await worker.dispose();
+    }
   });
 });

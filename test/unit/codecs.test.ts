@@ -146,3 +146,42 @@ describe('Adam7 PNG (interlace,i_progressive)', () => {
     expect(back.equals(Buffer.from(source.frames[0]!.data))).toBe(true);
   });
 });
+
+describe('GIF decoding is bounded (formats/gif/lzw.ts)', () => {
+  it('300 seeded mutants of the GIF fixtures each decode or are refused with a 4xx, and end', async () => {
+    const { BosError } = await import('../../src/errors');
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const sources = [
+      'formats/animated-loop-3.gif',
+      'formats/rotating-squares.gif',
+      'formats/Crash_test.gif',
+    ];
+    let decoded = 0;
+    let refused = 0;
+    for (let i = 0; i < 300; i++) {
+      const source = fixture(sources[i % sources.length]!);
+      const bytes = new Uint8Array(source);
+      // Corrupt 1–20 bytes past the header, where the LZW data lives.
+      for (let n = 1 + (next() % 20); n > 0; n--) {
+        bytes[13 + (next() % (bytes.length - 13))] = next() & 0xff;
+      }
+      try {
+        const image = await decodeImage(bytes, probeImage(bytes), { scale: 1 });
+        expect(image.frames.length).toBeGreaterThan(0);
+        decoded++;
+      } catch (error) {
+        expect(error).toBeInstanceOf(BosError);
+        expect((error as InstanceType<typeof BosError>).status).toBeLessThan(500);
+        refused++;
+      }
+    }
+    expect(decoded + refused).toBe(300);
+  }, 60_000);
+
+  it('the fuzzed file that hung omggif gives the frames before its corrupt one', async () => {
+    const bytes = fixture('bad/gif-endless-lzw.gif');
+    const image = await decodeImage(bytes, probeImage(bytes), { scale: 1 });
+    expect(image.frames.length).toBe(7);
+  });
+});

@@ -1,11 +1,15 @@
 import { applyPalette, GIFEncoder, quantize } from 'gifenc';
 import { GifReader } from 'omggif';
+import { BosError } from '../../errors';
 import type { Frame, RasterImage } from '../../image';
 import { anyTransparent } from '../../kernels/canvas';
+import { blitFrame } from './lzw';
 
 /**
  * Decodes up to `maxFrames` frames, each composited onto the canvas as a viewer shows it
- * (GIF frames are patches with disposal rules, not whole pictures).
+ * (GIF frames are patches with disposal rules, not whole pictures). omggif reads the structure;
+ * the pixels go through our bounded LZW decoder (./lzw.ts). A corrupt frame ends the animation
+ * with the frames before it; a corrupt first frame is a 400, never a partial picture.
  */
 export function decodeGif(bytes: Uint8Array, maxFrames: number): RasterImage {
   const reader = new GifReader(bytes);
@@ -16,7 +20,12 @@ export function decodeGif(bytes: Uint8Array, maxFrames: number): RasterImage {
   for (let i = 0; i < count; i++) {
     const info = reader.frameInfo(i);
     const previous = info.disposal === 3 ? canvas.slice() : undefined;
-    reader.decodeAndBlitFrameRGBA(i, canvas);
+    if (!blitFrame(bytes, info, canvas, width, height)) {
+      if (frames.length === 0) {
+        throw new BosError('UnsupportedImageFormat', 'The GIF data is corrupt or truncated.');
+      }
+      break;
+    }
     // GIF delays are in centiseconds; browsers treat 0 and 1 as 10 (100 ms).
     frames.push({ data: canvas.slice(), delayMs: info.delay <= 1 ? 100 : info.delay * 10 });
     if (info.disposal === 2) {

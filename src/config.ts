@@ -8,6 +8,8 @@ export interface Env {
   ACCESS_KEYS?: string;
   ADMIN_ACCESS_KEY?: string;
   PRIVATE_BUCKET?: string;
+  /** One JSON line per request in the Worker's logs (default true). */
+  LOG_REQUESTS?: string;
   ORIGIN_URL?: string;
   ORIGIN_TIMEOUT_MS?: string;
   DEFAULT_CACHE_CONTROL?: string;
@@ -25,6 +27,7 @@ export interface Config {
   adminAccessKey: string | undefined;
   /** Every request needs a valid signature. */
   privateBucket: boolean;
+  logRequests: boolean;
   originUrl: string | undefined;
   originTimeoutMs: number;
   defaultCacheControl: string;
@@ -69,6 +72,7 @@ export function readConfig(env: Omit<Env, 'BUCKET' | 'CONFIG'>): Config {
     accessKeys: accessKeysOf(env.ACCESS_KEYS),
     adminAccessKey: env.ADMIN_ACCESS_KEY?.trim() || undefined,
     privateBucket: flag(env.PRIVATE_BUCKET, false),
+    logRequests: flag(env.LOG_REQUESTS, true),
     originUrl: env.ORIGIN_URL?.trim() ? env.ORIGIN_URL.trim().replace(/\/+$/, '') : undefined,
     originTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000,
     defaultCacheControl: env.DEFAULT_CACHE_CONTROL?.trim() || 'public, max-age=86400',

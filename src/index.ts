@@ -18,15 +18,19 @@ export type { Env } from './config';
 export default {
   async fetch(request: Request, env: Env, execution: ExecutionContext): Promise<Response> {
     const requestId = crypto.randomUUID();
+    const started = performance.now();
     const head = request.method === 'HEAD';
     let response: Response;
     try {
       response = await route(request, env, execution);
     } catch (error) {
-      return errorResponse(error, requestId, head);
+      response = errorResponse(error, requestId, head);
+      logRequest(env, request, requestId, response, started, error);
+      return response;
     }
     const headers = new Headers(response.headers);
     headers.set('x-bce-request-id', requestId);
+    logRequest(env, request, requestId, response, started);
     if (head) {
       await response.body?.cancel();
       return new Response(null, { status: response.status, headers });
@@ -34,6 +38,36 @@ export default {
     return new Response(response.body, { status: response.status, headers });
   },
 } satisfies ExportedHandler<Env>;
+
+/**
+ * One JSON line per request for Workers Logs: what was asked (the credential left out), how it
+ * ended, how long it took and where the render's time went (its Server-Timing).
+ */
+function logRequest(
+  env: Env,
+  request: Request,
+  requestId: string,
+  response: Response,
+  started: number,
+  error?: unknown,
+): void {
+  if (!readConfig(env).logRequests) return;
+  const url = new URL(request.url);
+  url.searchParams.delete('authorization');
+  console.log(
+    JSON.stringify({
+      requestId,
+      method: request.method,
+      path: url.pathname,
+      query: url.search,
+      status: response.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      timing: response.headers.get('server-timing') ?? undefined,
+      error:
+        error instanceof BosError ? error.code : error === undefined ? undefined : String(error),
+    }),
+  );
+}
 
 /**
  * The one router, in the order of PROTOCOL.md §1.6: the URL and the command are parsed and

@@ -30,7 +30,9 @@ export function writeCache(
   const stored = new Response(response.clone().body, response);
   // The Cache API rejects or mishandles Vary other than Accept-Encoding; the key already varies.
   stored.headers.delete('Vary');
+  // Request-specific: a hit is a new request with its own id and no render to time.
   stored.headers.delete('x-bce-request-id');
+  stored.headers.delete('Server-Timing');
   context.waitUntil(
     caches.default.put(cacheRequest(origin, etag, key), stored).catch((error: unknown) => {
       console.warn('cache write failed', error);

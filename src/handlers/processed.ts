@@ -27,6 +27,7 @@ export async function serveProcessed(
   { request, bucket, key, config, execution, shared }: ProcessedRequest,
 ): Promise<Response> {
   const { command, formatChoice } = prepared;
+  const started = performance.now();
   const source = await openSource(bucket, key, config);
   const resources = await openResources(bucket, command.resources, config).catch(
     (error: unknown) => {
@@ -71,14 +72,10 @@ export async function serveProcessed(
 
   if (source.size !== undefined) checkSourceBytes(source.size);
   const bytes = await source.bytes();
-  const rendered = await renderImage(
-    bytes,
-    prepared,
-    config,
-    await readResources(resources),
-    bucketFonts(bucket),
-  );
-  const response = await imageResponse(rendered, meta);
+  const read = await readResources(resources);
+  const fetchMs = performance.now() - started;
+  const rendered = await renderImage(bytes, prepared, config, read, bucketFonts(bucket));
+  const response = await imageResponse(rendered, meta, fetchMs);
   if (shared) writeCache(execution, origin, etag, key, response);
   return response;
 }

@@ -6,6 +6,7 @@ import {
   decodeScale,
   encodeImage,
   formatModule,
+  hintScale,
   probeImage,
 } from '../formats/registry';
 import { readEmbeddedProfile } from '../formats/metadata/icc';
@@ -21,13 +22,37 @@ import { isOutOfMemory, LeaseScope } from '../wasm/loader';
 import { faceOpen, fullFaceName, hasAllGlyphs, openFace } from '../wasm/text';
 import { fullFaceIndex, type FontLoader } from '../source/fonts';
 
+/** How long a stage of the render took (wall time: in production it advances only at I/O). */
+export interface StageTiming {
+  name: 'plan' | 'decode' | 'actions' | 'encode';
+  ms: number;
+  description?: string;
+}
+
 /** An encoded image, with the format and size the response headers state. */
 export interface RenderedImage {
   body: Uint8Array;
   format: OutputFormat;
   width: number;
   height: number;
+  timings: StageTiming[];
 }
+
+/** Records stage boundaries: each call closes the stage that ran since the previous one. */
+function stopwatch() {
+  let last = performance.now();
+  const timings: StageTiming[] = [];
+  return {
+    timings,
+    lap(name: StageTiming['name'], description?: string) {
+      const now = performance.now();
+      timings.push({ name, ms: now - last, ...(description ? { description } : {}) });
+      last = now;
+    },
+  };
+}
+
+const MIB = 1024 * 1024;
 
 const WHITE = { r: 255, g: 255, b: 255, a: 255 };
 
@@ -42,6 +67,7 @@ export async function renderImage(
   resources: readonly Resource[] = [],
   fonts?: FontLoader,
 ): Promise<RenderedImage> {
+  const watch = stopwatch();
   const probe = probeImage(bytes);
   checkSourceLimits(probe);
   const pictures = probeResources(resources);
@@ -55,9 +81,10 @@ export async function renderImage(
       fontBytes(prepared.command.resources),
   );
   await openFonts(prepared.command.resources, fonts);
+  watch.lap('plan', `predicted ${Math.ceil(plan.predictedPeakBytes / MIB)} MiB`);
   const scope = new LeaseScope();
   try {
-    return await runPlan(bytes, probe, plan, { config, pictures, scope });
+    return await runPlan(bytes, probe, plan, { config, pictures, scope, watch });
   } catch (error) {
     if (!isOutOfMemory(error)) throw error;
     // The plan said this fits: a misprediction to fix in the memory model, not the client's fault.
@@ -180,13 +207,14 @@ interface RunContext {
   config: Config;
   pictures: readonly ResourcePicture[];
   scope: LeaseScope;
+  watch: ReturnType<typeof stopwatch>;
 }
 
 async function runPlan(
   bytes: Uint8Array,
   probe: ImageProbe,
   plan: ImagePlan,
-  { config, pictures, scope }: RunContext,
+  { config, pictures, scope, watch }: RunContext,
 ): Promise<RenderedImage> {
   // Each picture's action, for the width of the image it is drawn on (`P` is a share of it).
   const inputWidths: number[] = [];
@@ -204,6 +232,11 @@ async function runPlan(
     scope,
   });
   image = await normalise(image, probe, plan.orientation);
+  const scale = hintScale(probe, plan.decodeHint);
+  watch.lap(
+    'decode',
+    `${probe.format} ${probe.width}x${probe.height} at ${scale === 1 ? '1' : `${Math.round(scale * 8)}/8`}`,
+  );
   let taken = 0;
   for (const [index, action] of plan.actions.entries()) {
     // Each action receives the pictures it declared, in order.
@@ -235,12 +268,20 @@ async function runPlan(
   if (image.hasAlpha && !formatModule(plan.encode.format).keepsAlpha) {
     image = mapFrames(image, image, (data) => flattenPixels(data, WHITE), false);
   }
+  watch.lap('actions', `${plan.actions.length}`);
   const body = await encodeImage(image, plan.encode);
+  watch.lap('encode', plan.encode.format);
   if (body.length > LIMITS.outputBytes) {
     throw new BosError(
       'ImageTooLarge',
       `The encoded image is ${body.length} bytes; the limit is ${LIMITS.outputBytes}.`,
     );
   }
-  return { body, format: plan.encode.format, width: image.width, height: image.height };
+  return {
+    body,
+    format: plan.encode.format,
+    width: image.width,
+    height: image.height,
+    timings: watch.timings,
+  };
 }

@@ -22,11 +22,23 @@ export function validatorHeaders(meta: ImageResponseMeta): Headers {
   return headers;
 }
 
+/** `Server-Timing` of a render: where its time went, for operators (browsers show it too). */
+export function serverTiming(image: RenderedImage, fetchMs: number): string {
+  const entry = (name: string, ms: number, description?: string) =>
+    `${name};dur=${ms.toFixed(1)}${description ? `;desc="${description.replace(/"/g, "'")}"` : ''}`;
+  return [
+    entry('fetch', fetchMs),
+    ...image.timings.map((timing) => entry(timing.name, timing.ms, timing.description)),
+  ].join(', ');
+}
+
 export async function imageResponse(
   image: RenderedImage,
   meta: ImageResponseMeta,
+  fetchMs = 0,
 ): Promise<Response> {
   const headers = validatorHeaders(meta);
+  headers.set('Server-Timing', serverTiming(image, fetchMs));
   headers.set('Content-Type', formatModule(image.format).mime);
   headers.set('Content-Length', String(image.body.length));
   headers.set('Content-MD5', await contentMd5(image.body));

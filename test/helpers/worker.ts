@@ -46,6 +46,8 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
     kvNamespaces: ['CONFIG'],
     bindings: {
       BUCKET_NAME: 'bos-images',
+      // The per-request log line is tested where it matters; elsewhere it would bury the output.
+      LOG_REQUESTS: 'false',
       DEFAULT_CACHE_CONTROL: 'public, max-age=86400',
       AUTO_ORIENT: 'true',
       AUTO_AVIF: 'false',

@@ -273,3 +273,25 @@ describe('no input holds the isolate', () => {
     }
   });
 });
+
+describe('Server-Timing (operators see where the time goes)', () => {
+  it('a render names its stages and decode scale; a cache hit does not replay them', async () => {
+    const worker = await startWorker();
+    try {
+      await worker.put('timed.jpg', fixture('photo/2569067123_aca715a2ee_o.jpg'), 'image/jpeg');
+      const first = await worker.process('timed.jpg', 'image/resize,w_300/format,f_webp');
+      const timing = first.headers.get('server-timing') ?? '';
+      expect(timing).toMatch(
+        /^fetch;dur=[\d.]+, plan;dur=[\d.]+;desc="predicted \d+ MiB", decode;dur=[\d.]+;desc="jpg 2725x2225 at \d\/8", actions;dur=[\d.]+;desc="1", encode;dur=[\d.]+;desc="webp"$/,
+      );
+      const second = await worker.process('timed.jpg', 'image/resize,w_300/format,f_webp');
+      expect(second.body.equals(first.body)).toBe(true);
+      expect(second.headers.get('server-timing')).toBeNull();
+      expect(second.headers.get('x-bce-request-id')).not.toBe(
+        first.headers.get('x-bce-request-id'),
+      );
+    } finally {
+      await worker.dispose();
+    }
+  });
+});

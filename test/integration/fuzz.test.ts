@@ -1,0 +1,107 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../helpers/images';
+import { startWorker, type TestWorker } from '../helpers/worker';
+
+/**
+ * Seeded mutation fuzzing through the real Worker: fixtures of every format with bytes
+ * overwritten, inserted or cut, each requested with a command. No answer may be a 5xx, take longer
+ * than the per-request limit, or be a 200 whose body does not decode. `FUZZ_RUNS` sets the count
+ * (CI: 2,000; `FUZZ_RUNS=10000 npx vitest run test/integration/fuzz.test.ts` locally), `FUZZ_SEED`
+ * the seed; a failure prints the seed and mutation so it can become a fixture.
+ */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
+const PER_REQUEST_MS = 10_000;
+
+const SOURCES = [
+  'formats/progressive.jpg',
+  'orientation/Landscape_6.jpg',
+  'formats/with-alpha.png',
+  'formats/p3.png',
+  'formats/5_webp_a.webp',
+  'formats/animated-loop-3.webp',
+  'formats/animated-loop-3.gif',
+  'formats/grey-plus-alpha.gif',
+  'formats/rgb24.bmp',
+  'formats/rgb24rle24.bmp',
+  'formats/example.avif',
+];
+const COMMANDS = [
+  'image/resize,w_64/format,f_png',
+  'image/crop,w_40,h_40,g_center/format,f_webp',
+  'image/rotate,a_30/resize,w_48/format,f_jpg',
+  'image/info',
+];
+
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One mutant: a few bytes overwritten (mostly), or a run inserted, or the tail cut. */
+function mutate(bytes: Buffer, next: () => number): { bytes: Uint8Array; how: string } {
+  const out = Array.from(bytes);
+  const kind = next();
+  const at = Math.floor(next() * out.length);
+  if (kind < 0.7) {
+    const count = 1 + Math.floor(next() * 16);
+    for (let i = 0; i < count; i++) out[Math.floor(next() * out.length)] = Math.floor(next() * 256);
+    return { bytes: Uint8Array.from(out), how: `overwrite ${count}` };
+  }
+  if (kind < 0.85) {
+    const run = Array.from({ length: 1 + Math.floor(next() * 64) }, () => Math.floor(next() * 256));
+    out.splice(at, 0, ...run);
+    return { bytes: Uint8Array.from(out), how: `insert ${run.length} at ${at}` };
+  }
+  return { bytes: Uint8Array.from(out.slice(0, at)), how: `cut at ${at}` };
+}
+
+let worker: TestWorker;
+beforeAll(async () => {
+  worker = await startWorker();
+});
+afterAll(() => worker.dispose());
+
+describe('mutation fuzzing through the Worker', () => {
+  it(`${RUNS} mutants: no 5xx, no hang, no undecodable 200`, async () => {
+    const next = random(SEED);
+    const defects: string[] = [];
+    const statuses = new Map<number, number>();
+    for (let run = 0; run < RUNS; run++) {
+      const source = SOURCES[run % SOURCES.length] as string;
+      const command = COMMANDS[Math.floor(next() * COMMANDS.length)] as string;
+      const { bytes, how } = mutate(fixture(source), next);
+      const key = `fuzz/${run}`;
+      await worker.put(key, bytes);
+      const started = Date.now();
+      const response = await Promise.race([
+        worker.process(key, command),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), PER_REQUEST_MS)),
+      ]);
+      const where = `run ${run} (seed ${SEED}): ${source} ${how}, ${command}`;
+      if (!response) {
+        defects.push(`hang: ${where}`);
+        break;
+      }
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status >= 500)
+        defects.push(`${response.status} ${response.body.toString().slice(0, 120)}: ${where}`);
+      if (response.status === 200 && command !== 'image/info') {
+        const decoded = await sharp(response.body)
+          .metadata()
+          .catch(() => undefined);
+        if (!decoded?.width) defects.push(`undecodable 200: ${where}`);
+      }
+      if (Date.now() - started > PER_REQUEST_MS) defects.push(`slow: ${where}`);
+    }
+    console.log(`fuzz: ${RUNS} mutants, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    expect(defects).toEqual([]);
+  }, 900_000);
+});

@@ -5,7 +5,7 @@ const hex = (buffer: ArrayBuffer) =>
  * Bumped whenever the same command on the same source would produce different bytes (a codec or
  * resampling change), so a deploy never revalidates old bytes as current.
  */
-const RENDERER_VERSION = '4';
+export const RENDERER_VERSION = '5';
 
 /**
  * The processed response's strong validator, known before any decoding: it changes when the

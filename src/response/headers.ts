@@ -1,7 +1,7 @@
 import { formatModule } from '../formats/registry';
 import type { RenderedImage } from '../pipeline/render';
 import type { SourceObject } from '../source';
-import { contentMd5 } from './etag';
+import { contentMd5, RENDERER_VERSION } from './etag';
 
 export interface ImageResponseMeta {
   etag: string;
@@ -19,6 +19,12 @@ export function validatorHeaders(meta: ImageResponseMeta): Headers {
   if (meta.source.lastModified)
     headers.set('Last-Modified', meta.source.lastModified.toUTCString());
   if (meta.vary) headers.set('Vary', 'Accept');
+  // Purge handles for a cache in front (Workers Cache, a CDN): every derivative of an object, or
+  // everything one renderer version made.
+  headers.set(
+    'Cache-Tag',
+    `key:${encodeURIComponent(meta.source.key)},renderer:${RENDERER_VERSION}`,
+  );
   return headers;
 }
 

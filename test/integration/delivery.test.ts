@@ -284,6 +284,8 @@ describe('Server-Timing (operators see where the time goes)', () => {
       expect(timing).toMatch(
         /^fetch;dur=[\d.]+, plan;dur=[\d.]+;desc="predicted \d+ MiB", decode;dur=[\d.]+;desc="jpg 2725x2225 at \d\/8", actions;dur=[\d.]+;desc="1", encode;dur=[\d.]+;desc="webp"$/,
       );
+      // Purge handles: every derivative of the object, or of this renderer version.
+      expect(first.headers.get('cache-tag')).toMatch(/^key:timed\.jpg,renderer:\d+$/);
       const second = await worker.process('timed.jpg', 'image/resize,w_300/format,f_webp');
       expect(second.body.equals(first.body)).toBe(true);
       expect(second.headers.get('server-timing')).toBeNull();

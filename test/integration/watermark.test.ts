@@ -27,21 +27,19 @@ const solid = (width: number, height: number, colour: [number, number, number, n
     .png()
     .toBuffer();
 
-/** The bounding box of the pixels whose colour is close to `colour` (RGB), or undefined. */
-async function boxOf(body: Buffer, colour: [number, number, number], tolerance = 8) {
+/** The bounding box and count of the pixels `matches` accepts (their R, G, B), if any. */
+async function boundsWhere(body: Buffer, matches: (r: number, g: number, b: number) => boolean) {
   const { data, width, height } = await rgba(body);
   let left = Infinity;
   let top = Infinity;
   let right = -1;
   let bottom = -1;
+  let count = 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 4;
-      const near =
-        Math.abs((data[i] as number) - colour[0]) <= tolerance &&
-        Math.abs((data[i + 1] as number) - colour[1]) <= tolerance &&
-        Math.abs((data[i + 2] as number) - colour[2]) <= tolerance;
-      if (!near) continue;
+      if (!matches(data[i] as number, data[i + 1] as number, data[i + 2] as number)) continue;
+      count++;
       left = Math.min(left, x);
       top = Math.min(top, y);
       right = Math.max(right, x);
@@ -49,7 +47,19 @@ async function boxOf(body: Buffer, colour: [number, number, number], tolerance =
     }
   }
   if (right < 0) return undefined;
-  return { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
+  return { x: left, y: top, width: right - left + 1, height: bottom - top + 1, count };
+}
+
+/** The bounding box of the pixels whose colour is close to `colour` (RGB), or undefined. */
+async function boxOf(body: Buffer, colour: [number, number, number], tolerance = 8) {
+  const bounds = await boundsWhere(
+    body,
+    (r, g, b) =>
+      Math.abs(r - colour[0]) <= tolerance &&
+      Math.abs(g - colour[1]) <= tolerance &&
+      Math.abs(b - colour[2]) <= tolerance,
+  );
+  return bounds && { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height };
 }
 
 const RED: [number, number, number] = [255, 0, 0];
@@ -268,27 +278,14 @@ describe('text watermarks (§3.18, #35–#46)', () => {
     `image/watermark,text_${b64(value)}${extra}/format,f_png`;
   const DARK: [number, number, number] = [0, 0, 0];
   /** Pixels that differ from the grey base: the ink of whatever was drawn. */
-  const inkOf = async (body: Buffer) => {
-    const { data, width, height } = await rgba(body);
-    let left = Infinity;
-    let top = Infinity;
-    let right = -1;
-    let bottom = -1;
-    let count = 0;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 4;
-        if (Math.abs((data[i] as number) - 128) + Math.abs((data[i + 2] as number) - 128) < 24)
-          continue;
-        count++;
-        left = Math.min(left, x);
-        top = Math.min(top, y);
-        right = Math.max(right, x);
-        bottom = Math.max(bottom, y);
-      }
-    }
-    return { x: left, y: top, width: right - left + 1, height: bottom - top + 1, count };
-  };
+  const inkOf = async (body: Buffer) =>
+    (await boundsWhere(body, (r, _g, b) => Math.abs(r - 128) + Math.abs(b - 128) >= 24)) ?? {
+      x: 0,
+      y: 0,
+      width: 0,
+      height: 0,
+      count: 0,
+    };
 
   beforeAll(async () => {
     await worker.putFonts();

@@ -16,7 +16,9 @@ import { flattenPixels } from '../kernels/canvas';
 import { convertToSrgb } from '../kernels/colour';
 import { applyOrientation, swapsAxes } from '../kernels/orient';
 import { checkOutputSide, checkSourceLimits, LIMITS } from '../limits';
+import { ISOLATE_BASE_BYTES } from '../plan/memory';
 import { planImage, type ImagePlan } from '../plan/plan';
+import { isolateAdmission } from './admission';
 import { bindPreprocessing, type PreparedCommand } from '../plan/validate';
 import { isOutOfMemory, LeaseScope } from '../wasm/loader';
 import { faceOpen, fullFaceName, hasAllGlyphs, openFace } from '../wasm/text';
@@ -80,10 +82,14 @@ export async function renderImage(
     pictures.reduce((sum, picture) => sum + picture.bytes, 0) +
       fontBytes(prepared.command.resources),
   );
-  await openFonts(prepared.command.resources, fonts);
-  watch.lap('plan', `predicted ${Math.ceil(plan.predictedPeakBytes / MIB)} MiB`);
+  // Concurrent renders share the isolate: wait until this one's memory fits beside theirs.
+  const release = await isolateAdmission(config.memoryBudgetBytes - ISOLATE_BASE_BYTES).reserve(
+    plan.predictedPeakBytes - ISOLATE_BASE_BYTES,
+  );
   const scope = new LeaseScope();
   try {
+    await openFonts(prepared.command.resources, fonts);
+    watch.lap('plan', `predicted ${Math.ceil(plan.predictedPeakBytes / MIB)} MiB`);
     return await runPlan(bytes, probe, plan, { config, pictures, scope, watch });
   } catch (error) {
     if (!isOutOfMemory(error)) throw error;
@@ -102,6 +108,7 @@ export async function renderImage(
     throw new BosError('ServiceUnavailable');
   } finally {
     await scope.releaseAll();
+    release();
   }
 }
 

@@ -6,6 +6,12 @@ import type { Size } from '../image';
 const MIB = 1024 * 1024;
 
 /**
+ * What every prediction includes once: the isolate with its first codec instances. Concurrent
+ * requests share it, so the isolate-wide admission (pipeline/admission.ts) counts it once.
+ */
+export const ISOLATE_BASE_BYTES = 22 * MIB;
+
+/**
  * Predicted peak memory (JS and wasm) of one request, from what the plan knows before decoding.
  * Coefficients are measured with `npm run bench` (workerd peak RSS growth, wasm memory sizes):
  * - the isolate with its first codec instances, one 16 MiB encoder included: ~22 MiB (with
@@ -61,7 +67,7 @@ export function predictPeakBytes(input: {
   const encoder =
     encoding.memory.encoderFixedBytes +
     output.width * output.height * encodedFrames * encoding.memory.encoderBytesPerPixel;
-  return 22 * MIB + 2 * sourceBytes + decoder + stage + encoder + input.extraBytes;
+  return ISOLATE_BASE_BYTES + 2 * sourceBytes + decoder + stage + encoder + input.extraBytes;
 }
 
 /** What the decoder will produce for this hint (formats with a `reduction` reduce). */

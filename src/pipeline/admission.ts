@@ -1,0 +1,92 @@
+import { BosError } from '../errors';
+
+/**
+ * Memory admission for the whole isolate: the requests it serves at once share its memory, so each
+ * render reserves its predicted peak (less the isolate's own base, counted once) before it decodes,
+ * and waits its turn when the sum would pass the budget. The queue and the wait are bounded: past
+ * them the request answers 503 with Retry-After and costs nothing more. A single request larger
+ * than the whole budget never gets here: the planner refuses it from its header.
+ */
+export interface Admission {
+  /** Resolves with the release once `bytes` fit; 503 when the queue is full or the wait too long. */
+  reserve(bytes: number): Promise<() => void>;
+  /** Bytes reserved now, and requests waiting (for tests and logs). */
+  state(): { reserved: number; waiting: number };
+}
+
+interface Waiter {
+  bytes: number;
+  admit: () => void;
+}
+
+export function createAdmission(
+  capacity: number,
+  maxWaiting: number,
+  maxWaitMs: number,
+): Admission {
+  let reserved = 0;
+  const queue: Waiter[] = [];
+  const busy = () => new BosError('ServiceUnavailable', 'The service is busy; please retry.');
+
+  /** First come, first served: a large request at the head is not overtaken forever. */
+  const admitWaiting = () => {
+    while (queue.length > 0) {
+      const head = queue[0] as Waiter;
+      if (reserved > 0 && reserved + head.bytes > capacity) return;
+      queue.shift();
+      reserved += head.bytes;
+      head.admit();
+    }
+  };
+
+  const releaser = (bytes: number) => {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      reserved -= bytes;
+      admitWaiting();
+    };
+  };
+
+  return {
+    state: () => ({ reserved, waiting: queue.length }),
+    reserve(bytes) {
+      const amount = Math.max(0, Math.min(bytes, capacity));
+      if (queue.length === 0 && (reserved === 0 || reserved + amount <= capacity)) {
+        reserved += amount;
+        return Promise.resolve(releaser(amount));
+      }
+      if (queue.length >= maxWaiting) return Promise.reject(busy());
+      return new Promise((resolve, reject) => {
+        const waiter: Waiter = { bytes: amount, admit: () => {} };
+        const timer = setTimeout(() => {
+          const index = queue.indexOf(waiter);
+          if (index >= 0) queue.splice(index, 1);
+          reject(busy());
+          // Those behind it may fit now.
+          admitWaiting();
+        }, maxWaitMs);
+        waiter.admit = () => {
+          clearTimeout(timer);
+          resolve(releaser(amount));
+        };
+        queue.push(waiter);
+      });
+    },
+  };
+}
+
+/** Requests that may wait for memory at once, and how long each may wait. */
+const MAX_WAITING = 32;
+const MAX_WAIT_MS = 10_000;
+
+let shared: { capacity: number; admission: Admission } | undefined;
+
+/** The isolate's admission for a budget (module state: one per isolate, as memory is). */
+export function isolateAdmission(capacity: number): Admission {
+  if (shared?.capacity !== capacity) {
+    shared = { capacity, admission: createAdmission(capacity, MAX_WAITING, MAX_WAIT_MS) };
+  }
+  return shared.admission;
+}

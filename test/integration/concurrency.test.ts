@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, syntheticJpeg } from '../helpers/images';
+import { startWorker, type TestWorker } from '../helpers/worker';
+
+/**
+ * Concurrent requests share one isolate's memory (pipeline/admission.ts). These check behaviour,
+ * not workerd's memory growth (the bench measures that): everything is served when it fits in
+ * turn, and a budget too small for the load degrades to 503 with Retry-After, never to a failure.
+ */
+describe('concurrent renders in one isolate', () => {
+  let worker: TestWorker;
+  beforeAll(async () => {
+    worker = await startWorker();
+    await worker.put('large.jpg', await syntheticJpeg(4000, 3000, 90));
+    await worker.put('small.jpg', fixture('orientation/Landscape_1.jpg'));
+  });
+  afterAll(() => worker.dispose());
+
+  const mixed = (count: number) =>
+    Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        i % 2 === 0
+          ? worker.process('large.jpg', `image/resize,m_lfit,w_${390 + i},h_400/format,f_webp`)
+          : worker.process('small.jpg', `image/resize,w_${100 + i}`),
+      ),
+    );
+
+  it('20 mixed requests at once (10 × 12 MP → 400 px WebP, 10 small) all succeed', async () => {
+    const responses = await mixed(20);
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
+  });
+
+  it('with a budget that fits one large render at a time, 40 at once still all answer', async () => {
+    const tight = await startWorker({ MEMORY_BUDGET_MIB: '70' });
+    try {
+      await tight.put('large.jpg', await syntheticJpeg(4000, 3000, 90));
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          tight.process('large.jpg', `image/resize,m_lfit,w_${300 + i},h_400/format,f_webp`),
+        ),
+      );
+      for (const response of responses) {
+        expect([200, 503]).toContain(response.status);
+        if (response.status === 503) {
+          expect(response.headers.get('retry-after')).toBe('1');
+          expect(response.json().code).toBe('ServiceUnavailable');
+        }
+      }
+      expect(responses.filter((response) => response.status === 200).length).toBeGreaterThan(0);
+    } finally {
+      await tight.dispose();
+    }
+  });
+});

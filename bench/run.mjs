@@ -336,6 +336,48 @@ for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
   results.push(result);
 }
 
+/**
+ * `count` requests at once on a fresh isolate: half 12 MP JPEG → 400 px WebP (scenario 1's
+ * inputs), half 600 px → 150 px (scenario 7's), each with its own command so no cache answers.
+ * Reports the statuses and workerd's peak growth over its idle baseline, first decodes included.
+ */
+async function measureConcurrent(count) {
+  const dev = await startDev(port++);
+  try {
+    await fetch(`${dev.base}/__idle__`).then((r) => r.arrayBuffer());
+    const idle = dev.workerd.map(peakKiB);
+    const statuses = {};
+    const began = performance.now();
+    await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const large = i % 2 === 0;
+        const key = large ? `s1-${(i / 2) % 12}.jpg` : `s7-${((i - 1) / 2) % 12}.jpg`;
+        const command = large
+          ? `image/resize,m_lfit,w_${380 + i},h_400/format,f_webp`
+          : `image/resize,w_${140 + i}`;
+        const response = await fetch(`${dev.base}/${key}?x-bce-process=${command}`, {
+          signal: AbortSignal.timeout(120_000),
+        });
+        await response.arrayBuffer();
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      }),
+    );
+    const growth = Math.max(...dev.workerd.map((pid, i) => peakKiB(pid) - (idle[i] ?? 0)));
+    return { statuses, growthMiB: growth / 1024, ms: performance.now() - began };
+  } finally {
+    dev.stop();
+  }
+}
+
+if (only?.includes('concurrent')) {
+  for (const count of [20, 40]) {
+    const run = await measureConcurrent(count);
+    console.log(
+      `concurrent ${count}\tstatuses ${JSON.stringify(run.statuses)}\tpeak +${run.growthMiB.toFixed(0)} MiB\t${ms(run.ms)}`,
+    );
+  }
+}
+
 if (only) {
   for (const r of results) {
     if (!r.workerd) continue;

@@ -1,5 +1,5 @@
 import { BosError, messages, missingParameter } from '../errors';
-import { mapFrames, type RasterImage, type Rgba, type Size } from '../image';
+import { logicalSize, mapFrames, type RasterImage, type Rgba, type Size } from '../image';
 import { resample } from '../kernels/resample';
 import { rotateFrame, rotatedSize } from '../kernels/rotation';
 import { stampRgba } from '../wasm/kernels';
@@ -78,13 +78,21 @@ type WatermarkArgs = Args<typeof params>;
 
 /** The image block: the watermark's first frame, scaled by `w` then `P`, turned by `a`. */
 function imageBlock(mark: RasterImage, base: Size, args: WatermarkArgs): RasterImage {
-  let block: RasterImage = { ...mark, frames: mark.frames.slice(0, 1) };
-  const scaleTo = (width: number) => {
-    const height = Math.max(1, Math.round((block.height * width) / block.width));
-    block = resample(block, { width, height });
-  };
-  if (args.w !== undefined) scaleTo(args.w);
+  const first: RasterImage = { ...mark, frames: mark.frames.slice(0, 1) };
+  const block = args.w === undefined ? first : toWidth(first, args.w);
   return turned(scaled(block, base, args), args);
+}
+
+/**
+ * The image resampled to `width`, aspect kept: the picture's own aspect, also when the pixels are
+ * a reduced decode whose last column and row stand for part of a pixel.
+ */
+function toWidth(image: RasterImage, width: number): RasterImage {
+  const picture = logicalSize(image);
+  return resample(image, {
+    width,
+    height: Math.max(1, Math.round((picture.height * width) / picture.width)),
+  });
 }
 
 const degreesOf = (args: WatermarkArgs) => (((args.a ?? 0) % 360) + 360) % 360;
@@ -124,12 +132,7 @@ function textBlockFitted(args: WatermarkArgs, base: Size): RasterImage {
 /** `order` (0 picture first), `align` (0 top, 1 middle, 2 bottom), `interval` px between. */
 function mixedBlock(picture: RasterImage, text: TextStyle, args: WatermarkArgs): RasterImage {
   let image: RasterImage = { ...picture, frames: picture.frames.slice(0, 1) };
-  if (args.w !== undefined) {
-    image = resample(image, {
-      width: args.w,
-      height: Math.max(1, Math.round((image.height * args.w) / image.width)),
-    });
-  }
+  if (args.w !== undefined) image = toWidth(image, args.w);
   const words = textBlock(text);
   const parts = (args.order ?? 0) === 0 ? [image, words] : [words, image];
   const gap = args.interval ?? 0;
@@ -151,11 +154,7 @@ function mixedBlock(picture: RasterImage, text: TextStyle, args: WatermarkArgs):
 /** `P`: the block made P % of the base's width, aspect kept. */
 function scaled(block: RasterImage, base: Size, args: WatermarkArgs): RasterImage {
   if (args.P === undefined) return block;
-  const width = Math.max(1, Math.round((base.width * args.P) / 100));
-  return resample(block, {
-    width,
-    height: Math.max(1, Math.round((block.height * width) / block.width)),
-  });
+  return toWidth(block, Math.max(1, Math.round((base.width * args.P) / 100)));
 }
 
 /** `a`: the block turned clockwise on a transparent bounding box. */

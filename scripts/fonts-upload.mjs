@@ -3,36 +3,24 @@
 // (src/source/fonts.ts): fonts/<version>/<face>.otf from fonts/dist (committed), and the full
 // faces fonts/<version>/full/* when fonts/full exists (made by `bash fonts/build.sh`; they are
 // read only for characters outside the subsets). Remote bucket by default; --local for wrangler dev.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { root, runNode, wrangler } from './run-node.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const local = process.argv.includes('--local');
 const bucket = process.env.BUCKET_NAME ?? 'bos-images';
 const { version } = JSON.parse(readFileSync(join(root, 'fonts', 'manifest.json'), 'utf8'));
 
 const put = (key, file) => {
-  const result = spawnSync(
-    process.execPath,
-    [
-      wrangler,
-      'r2',
-      'object',
-      'put',
-      `${bucket}/${key}`,
-      '--file',
-      file,
-      local ? '--local' : '--remote',
-    ],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-  );
-  if (result.status !== 0) {
-    console.error(result.stderr || result.stdout);
-    process.exit(result.status ?? 1);
-  }
+  runNode(wrangler, [
+    'r2',
+    'object',
+    'put',
+    `${bucket}/${key}`,
+    '--file',
+    file,
+    local ? '--local' : '--remote',
+  ]);
   console.log(`  ${bucket}/${key}`);
 };
 

@@ -1,14 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: seeds the local R2 bucket with the sample images, starts `wrangler dev` and prints
 // example URLs. Works offline; needs only `npm install`.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { env, root, runNode, wrangler } from './run-node.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const bucket = 'bos-images';
 const port = process.env.PORT ?? '8787';
 const types = {
@@ -18,7 +16,6 @@ const types = {
   webp: 'image/webp',
   avif: 'image/avif',
 };
-const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
 
 const samples = readdirSync(join(root, 'samples')).filter((name) =>
   /\.(jpe?g|png|webp|avif)$/i.test(name),
@@ -26,40 +23,22 @@ const samples = readdirSync(join(root, 'samples')).filter((name) =>
 console.log(`Seeding ${samples.length} sample images into the local R2 bucket "${bucket}"…`);
 for (const name of samples) {
   const type = types[name.split('.').pop().toLowerCase()];
-  const result = spawnSync(
-    process.execPath,
-    [
-      wrangler,
-      'r2',
-      'object',
-      'put',
-      `${bucket}/${name}`,
-      '--local',
-      '--file',
-      join(root, 'samples', name),
-      '--content-type',
-      type,
-    ],
-    { cwd: root, env, encoding: 'utf8' },
-  );
-  if (result.status !== 0) {
-    console.error(result.stdout, result.stderr);
-    process.exit(result.status ?? 1);
-  }
+  runNode(wrangler, [
+    'r2',
+    'object',
+    'put',
+    `${bucket}/${name}`,
+    '--local',
+    '--file',
+    join(root, 'samples', name),
+    '--content-type',
+    type,
+  ]);
   console.log(`  ${name}`);
 }
 
 // The watermark fonts, as `npm run fonts:upload -- --local` puts them.
-const fonts = spawnSync(process.execPath, [join(root, 'scripts', 'fonts-upload.mjs'), '--local'], {
-  cwd: root,
-  env,
-  encoding: 'utf8',
-});
-if (fonts.status !== 0) {
-  console.error(fonts.stdout, fonts.stderr);
-  process.exit(fonts.status ?? 1);
-}
-process.stdout.write(fonts.stdout);
+process.stdout.write(runNode(join(root, 'scripts', 'fonts-upload.mjs'), ['--local']));
 
 // Two example styles (PROTOCOL.md §4), through the same wrapper as `npm run style`.
 const STYLES = {
@@ -67,20 +46,8 @@ const STYLES = {
   preview: 'image/resize,w_800/quality,q_80',
 };
 for (const [name, command] of Object.entries(STYLES)) {
-  const result = spawnSync(
-    process.execPath,
-    [join(root, 'scripts', 'style.mjs'), 'put', name, command],
-    {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-    },
-  );
-  if (result.status !== 0) {
-    console.error(result.stdout, result.stderr);
-    process.exit(result.status ?? 1);
-  }
-  console.log(`  ${result.stdout.trim()}`);
+  const stored = runNode(join(root, 'scripts', 'style.mjs'), ['put', name, command]);
+  console.log(`  ${stored.trim()}`);
 }
 
 // Without a .dev.vars of the user's, a demo key pair lets the signed examples work locally.

@@ -3,12 +3,8 @@
 // PROTOCOL.md §4 in the CONFIG KV namespace through `wrangler kv` (local by default, the deployed
 // namespace with --remote). A style is stored under `style:<name>`; its value is a command, the
 // `image/` prefix optional. The name and command are checked the way the Worker checks them.
-import { spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runNode, wrangler } from './run-node.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const args = process.argv.slice(2);
 const remote = args.includes('--remote');
 const [verb, name, command] = args.filter((arg) => !arg.startsWith('--'));
@@ -21,18 +17,8 @@ const usage = () => {
   process.exit(2);
 };
 
-const kv = (...rest) => {
-  const result = spawnSync(
-    process.execPath,
-    [wrangler, 'kv', 'key', ...rest, '--binding', 'CONFIG', remote ? '--remote' : '--local'],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-  );
-  if (result.status !== 0) {
-    console.error(result.stderr || result.stdout);
-    process.exit(result.status ?? 1);
-  }
-  return result.stdout;
-};
+const kv = (...rest) =>
+  runNode(wrangler, ['kv', 'key', ...rest, '--binding', 'CONFIG', remote ? '--remote' : '--local']);
 
 if (verb !== 'list' && (!name || !STYLE_NAME.test(name))) {
   if (verb && name) console.error(`A style name matches ${STYLE_NAME}; got ${name}.`);

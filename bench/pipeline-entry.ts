@@ -5,6 +5,7 @@
 import { readConfig } from '../src/config';
 import { renderImage } from '../src/pipeline/render';
 import { prepareCommand } from '../src/plan/validate';
+import { memorySource } from '../src/source';
 
 export { wasmMemoryBytes } from '../src/wasm/loader';
 
@@ -25,9 +26,16 @@ export async function runPipeline(
   const version = Object.keys(objects)
     .find((key) => key.startsWith('fonts/'))
     ?.split('/')[1];
-  return renderImage(bytes, prepared, config, resources, async (face, full) =>
-    full ? undefined : objects[`fonts/${version}/${face}.otf`],
-  );
+  const source = memorySource('bench', bytes);
+  return renderImage({
+    source,
+    reopen: async () => source,
+    prepared,
+    config,
+    resources,
+    fonts: async (face, full) => (full ? undefined : objects[`fonts/${version}/${face}.otf`]),
+    started: performance.now(),
+  });
 }
 
 /** Throws NotImplemented (or a 400) when the command is not executable yet. */

@@ -16,6 +16,8 @@ export interface Env {
   AUTO_ORIENT?: string;
   AUTO_AVIF?: string;
   MEMORY_BUDGET_MIB?: string;
+  STALE_WHILE_REVALIDATE?: string;
+  REQUEST_DEADLINE_MS?: string;
 }
 
 export interface Config {
@@ -35,6 +37,10 @@ export interface Config {
   autoAvif: boolean;
   /** Predicted peak memory a request may use; above it the planner shrinks harder or refuses. */
   memoryBudgetBytes: number;
+  /** Seconds a shared cache may serve an expired answer while it revalidates it (0: never). */
+  staleWhileRevalidateSeconds: number;
+  /** A processed request still running after this long stops at its next stage with 503. */
+  requestDeadlineMs: number;
 }
 
 const flag = (value: string | undefined, fallback: boolean): boolean => {
@@ -63,10 +69,14 @@ function accessKeysOf(text: string | undefined): ReadonlyMap<string, string> {
   return keys;
 }
 
+/** A non-negative number from a var, else the default. */
+const numberOr = (value: string | undefined, fallback: number, positive = false): number => {
+  const parsed = value === undefined || value.trim() === '' ? NaN : Number(value);
+  return Number.isFinite(parsed) && (positive ? parsed > 0 : parsed >= 0) ? parsed : fallback;
+};
+
 /** Reads the `[vars]` and secrets; the bindings are not needed for that. */
 export function readConfig(env: Omit<Env, 'BUCKET' | 'CONFIG'>): Config {
-  const timeout = Number(env.ORIGIN_TIMEOUT_MS);
-  const budget = Number(env.MEMORY_BUDGET_MIB);
   return {
     bucketName: env.BUCKET_NAME?.trim() || DEFAULT_BUCKET_NAME,
     accessKeys: accessKeysOf(env.ACCESS_KEYS),
@@ -74,11 +84,13 @@ export function readConfig(env: Omit<Env, 'BUCKET' | 'CONFIG'>): Config {
     privateBucket: flag(env.PRIVATE_BUCKET, false),
     logRequests: flag(env.LOG_REQUESTS, true),
     originUrl: env.ORIGIN_URL?.trim() ? env.ORIGIN_URL.trim().replace(/\/+$/, '') : undefined,
-    originTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000,
+    originTimeoutMs: numberOr(env.ORIGIN_TIMEOUT_MS, 10_000, true),
     defaultCacheControl: env.DEFAULT_CACHE_CONTROL?.trim() || 'public, max-age=86400',
     autoOrient: flag(env.AUTO_ORIENT, true),
     autoAvif: flag(env.AUTO_AVIF, false),
     // The isolate's limit: the prediction is calibrated on measured peaks, isolate baseline included.
-    memoryBudgetBytes: (Number.isFinite(budget) && budget > 0 ? budget : 128) * 1024 * 1024,
+    memoryBudgetBytes: numberOr(env.MEMORY_BUDGET_MIB, 128, true) * 1024 * 1024,
+    staleWhileRevalidateSeconds: numberOr(env.STALE_WHILE_REVALIDATE, 86_400),
+    requestDeadlineMs: numberOr(env.REQUEST_DEADLINE_MS, 20_000, true),
   };
 }

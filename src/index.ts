@@ -1,6 +1,7 @@
-import { authorize, type Access } from './access/authorize';
+import { authorize } from './access/authorize';
 import { verifySignature } from './access/signature';
 import { readStyle } from './access/styles';
+import { sharedCacheable } from './cache/policy';
 import { readConfig, type Config, type Env } from './config';
 import { BosError } from './errors';
 import { serveInfo } from './handlers/image-info';
@@ -10,27 +11,30 @@ import { serveProtectionApi } from './handlers/protection-api';
 import { parseProcess, prepareStyle, type PreparedCommand } from './plan/validate';
 import { readTarget, type RequestTarget } from './request/query';
 import { errorResponse } from './response/error';
+import { wasmMemoryBytes } from './wasm/loader';
 import { restrictToPrivate } from './response/headers';
 
 export type { Env } from './config';
 
 /** The only boundary: every request gets an id, every failure becomes a BOS JSON error here. */
 export default {
-  async fetch(request: Request, env: Env, execution: ExecutionContext): Promise<Response> {
+  async fetch(request: Request, env: Env): Promise<Response> {
     const requestId = crypto.randomUUID();
     const started = performance.now();
     const head = request.method === 'HEAD';
+    const facts: RequestFacts = {};
     let response: Response;
     try {
-      response = await route(request, env, execution);
+      response = await route(request, env, facts);
     } catch (error) {
       response = errorResponse(error, requestId, head);
-      logRequest(env, request, requestId, response, started, error);
+      logRequest(env, request, { requestId, facts, response, started, error });
       return response;
     }
     const headers = new Headers(response.headers);
-    headers.set('x-bce-request-id', requestId);
-    logRequest(env, request, requestId, response, started);
+    // An answer a shared cache may replay carries nothing of this one request (see cache/policy).
+    if (!sharedCacheable(response)) headers.set('x-bce-request-id', requestId);
+    logRequest(env, request, { requestId, facts, response, started });
     if (head) {
       await response.body?.cancel();
       return new Response(null, { status: response.status, headers });
@@ -39,30 +43,48 @@ export default {
   },
 } satisfies ExportedHandler<Env>;
 
+/** What the router learnt of a request, for its log line. */
+interface RequestFacts {
+  key?: string;
+  /** The canonical command (what the ETag is derived from), or the style's name. */
+  command?: string;
+}
+
+const MIB = 1024 * 1024;
+
 /**
  * One JSON line per request for Workers Logs: what was asked (the credential left out), how it
- * ended, how long it took and where the render's time went (its Server-Timing).
+ * ended, how long it took, where the render's time went (its Server-Timing, with the predicted
+ * peak) and the wasm memory the isolate holds after it (measured).
  */
 function logRequest(
   env: Env,
   request: Request,
-  requestId: string,
-  response: Response,
-  started: number,
-  error?: unknown,
+  outcome: {
+    requestId: string;
+    facts: RequestFacts;
+    response: Response;
+    started: number;
+    error?: unknown;
+  },
 ): void {
   if (!readConfig(env).logRequests) return;
+  const { requestId, facts, response, started, error } = outcome;
   const url = new URL(request.url);
   url.searchParams.delete('authorization');
+  const wasm = Object.values(wasmMemoryBytes()).reduce((sum, bytes) => sum + bytes, 0);
   console.log(
     JSON.stringify({
       requestId,
       method: request.method,
       path: url.pathname,
       query: url.search,
+      key: facts.key,
+      command: facts.command,
       status: response.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       timing: response.headers.get('server-timing') ?? undefined,
+      wasmMiB: Math.round((wasm / MIB) * 10) / 10,
       error:
         error instanceof BosError ? error.code : error === undefined ? undefined : String(error),
     }),
@@ -74,7 +96,7 @@ function logRequest(
  * validated (400), the signature verified (403), a style read (404), access decided (403), and
  * only then is the object read. A bad signature never costs a storage read or a decode.
  */
-async function route(request: Request, env: Env, execution: ExecutionContext): Promise<Response> {
+async function route(request: Request, env: Env, facts: RequestFacts): Promise<Response> {
   const config = readConfig(env);
   const target = readTarget(new URL(request.url), config.bucketName);
   if (target.bucket !== undefined && target.bucket !== config.bucketName) {
@@ -88,6 +110,7 @@ async function route(request: Request, env: Env, execution: ExecutionContext): P
     throw new BosError('MethodNotAllowed', `Method ${request.method} is not allowed.`);
   }
   if (target.key === '') throw new BosError('NoSuchKey');
+  facts.key = target.key;
   const accept = request.headers.get('accept');
   const parsed =
     target.process.kind === 'command'
@@ -101,6 +124,7 @@ async function route(request: Request, env: Env, execution: ExecutionContext): P
   } else {
     prepared = parsed?.prepared;
   }
+  facts.command = prepared?.command.canonical;
   const access = await authorize({
     kv: env.CONFIG,
     config,
@@ -108,18 +132,16 @@ async function route(request: Request, env: Env, execution: ExecutionContext): P
     signer,
     throughStyle: prepared?.style !== undefined,
   });
-  const response = await dispatch(request, env, execution, config, target, prepared, access);
+  const response = await dispatch(request, env, config, target, prepared);
   return access.shared ? response : restrictToPrivate(response);
 }
 
 function dispatch(
   request: Request,
   env: Env,
-  execution: ExecutionContext,
   config: Config,
   { key, process }: RequestTarget,
   prepared: PreparedCommand | undefined,
-  access: Access,
 ): Promise<Response> {
   if (process.kind === 'info' || prepared?.command.info) {
     return serveInfo(request, env.BUCKET, key, config);
@@ -130,7 +152,5 @@ function dispatch(
     bucket: env.BUCKET,
     key,
     config,
-    execution,
-    shared: access.shared,
   });
 }

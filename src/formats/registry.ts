@@ -69,6 +69,21 @@ export function probeImage(bytes: Uint8Array): ImageProbe {
 }
 
 /**
+ * The header from the first bytes alone, when the format allows and they suffice; undefined
+ * otherwise (the whole file is then read and probed before planning).
+ */
+export function probeHeader(prefix: Uint8Array): ImageProbe | undefined {
+  const format = sniffFormat(prefix);
+  const probe = format === undefined ? undefined : FORMATS[format].probeHeader;
+  if (!probe) return undefined;
+  try {
+    return probe(prefix);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Decodes to RGBA (the plan's frames of an animation; a reduced view where the hint allows). Any
  * codec failure is the client's file: a 400, never a 500. Running out of memory is not, and
  * passes through (the pipeline answers 503).

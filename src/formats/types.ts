@@ -99,6 +99,12 @@ export interface FormatModule {
   sniff(bytes: Uint8Array): boolean;
   /** Reads size, frames, orientation, ICC and quality from the header (throws BosError). */
   probe(bytes: Uint8Array): ImageProbe;
+  /**
+   * The same facts from the start of the file alone, where the format puts them all before the
+   * pixels (the planner reserves memory before the rest is read); throws when the prefix is not
+   * enough. Formats without one are read whole before they are planned.
+   */
+  probeHeader?(prefix: Uint8Array): ImageProbe;
   /** Decodes to RGBA as the hint and options ask. Any failure of the file is a BosError 400. */
   decode(
     bytes: Uint8Array,

@@ -3,9 +3,9 @@ import { readExifFields } from '../formats/metadata/exif';
 import { probeImage } from '../formats/registry';
 import type { ImageProbe } from '../formats/types';
 import { checkSourceBytes, checkSourceLimits } from '../limits';
-import { deriveEtag, etagMatches } from '../response/etag';
+import { deriveEtag, etagMatches } from '../cache/etag';
 import { validatorHeaders } from '../response/headers';
-import { openSource } from '../source';
+import { openSource, statSource } from '../source';
 
 /**
  * PROTOCOL.md §3.17: the source's format, stored size, byte size, frame count (animations) and
@@ -38,13 +38,19 @@ export async function serveInfo(
   key: string,
   config: Config,
 ): Promise<Response> {
+  const ifNoneMatch = request.headers.get('if-none-match');
+  if (ifNoneMatch !== null) {
+    // A revalidation needs the object's metadata only.
+    const stat = await statSource(bucket, key, config);
+    const etag = await deriveEtag(stat.etag, 'info', 'json');
+    if (etagMatches(ifNoneMatch, etag)) {
+      const headers = validatorHeaders({ etag, source: stat, config, vary: false });
+      return new Response(null, { status: 304, headers });
+    }
+  }
   const source = await openSource(bucket, key, config);
   const etag = await deriveEtag(source.etag, 'info', 'json');
-  const meta = { etag, source, defaultCacheControl: config.defaultCacheControl, vary: false };
-  if (etagMatches(request.headers.get('if-none-match'), etag)) {
-    source.discard();
-    return new Response(null, { status: 304, headers: validatorHeaders(meta) });
-  }
+  const meta = { etag, source, config, vary: false };
   if (source.size !== undefined) checkSourceBytes(source.size);
   const bytes = await source.bytes();
   const probe = probeImage(bytes);

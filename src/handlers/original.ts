@@ -1,7 +1,8 @@
 import type { Config } from '../config';
 import { BosError } from '../errors';
 import { mimeOfExtension } from '../formats/registry';
-import { etagMatches } from '../response/etag';
+import { etagMatches } from '../cache/etag';
+import { cacheControlOf } from '../cache/policy';
 import { openOriginal, type ByteRange } from '../source';
 
 /** A single byte range resolved against the object size, or why it cannot be served. */
@@ -49,7 +50,7 @@ export async function serveOriginal(
   const head = request.method === 'HEAD';
   if (original.kind === 'proxied') {
     const headers = original.headers;
-    if (!headers.has('cache-control')) headers.set('Cache-Control', config.defaultCacheControl);
+    headers.set('Cache-Control', cacheControlOf(headers.get('cache-control') ?? undefined, config));
     const body = head ? null : original.body;
     if (body === null) await original.body?.cancel();
     return new Response(body, { status: original.status, headers });
@@ -60,7 +61,7 @@ export async function serveOriginal(
   headers.set('ETag', original.etag);
   headers.set('Last-Modified', original.uploaded.toUTCString());
   headers.set('Accept-Ranges', 'bytes');
-  if (!headers.has('Cache-Control')) headers.set('Cache-Control', config.defaultCacheControl);
+  headers.set('Cache-Control', cacheControlOf(headers.get('Cache-Control') ?? undefined, config));
   const ifNoneMatch = request.headers.get('if-none-match');
   const notModified =
     ifNoneMatch !== null

@@ -10,6 +10,8 @@ import { BosError } from '../errors';
 export interface Admission {
   /** Resolves with the release once `bytes` fit; 503 when the queue is full or the wait too long. */
   reserve(bytes: number): Promise<() => void>;
+  /** The release when `bytes` fit now (nobody waiting ahead), else undefined. */
+  tryReserve(bytes: number): (() => void) | undefined;
   /** Bytes reserved now, and requests waiting (for tests and logs). */
   state(): { reserved: number; waiting: number };
 }
@@ -49,14 +51,20 @@ export function createAdmission(
     };
   };
 
+  const tryReserve = (bytes: number) => {
+    const amount = Math.max(0, Math.min(bytes, capacity));
+    if (queue.length > 0 || (reserved > 0 && reserved + amount > capacity)) return undefined;
+    reserved += amount;
+    return releaser(amount);
+  };
+
   return {
     state: () => ({ reserved, waiting: queue.length }),
+    tryReserve,
     reserve(bytes) {
       const amount = Math.max(0, Math.min(bytes, capacity));
-      if (queue.length === 0 && (reserved === 0 || reserved + amount <= capacity)) {
-        reserved += amount;
-        return Promise.resolve(releaser(amount));
-      }
+      const now = tryReserve(amount);
+      if (now) return Promise.resolve(now);
       if (queue.length >= maxWaiting) return Promise.reject(busy());
       return new Promise((resolve, reject) => {
         const waiter: Waiter = { bytes: amount, admit: () => {} };

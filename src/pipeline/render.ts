@@ -7,6 +7,7 @@ import {
   encodeImage,
   formatModule,
   hintScale,
+  probeHeader,
   probeImage,
 } from '../formats/registry';
 import { readEmbeddedProfile } from '../formats/metadata/icc';
@@ -23,10 +24,11 @@ import { bindPreprocessing, type PreparedCommand } from '../plan/validate';
 import { isOutOfMemory, LeaseScope } from '../wasm/loader';
 import { faceOpen, fullFaceName, hasAllGlyphs, openFace } from '../wasm/text';
 import { fullFaceIndex, type FontLoader } from '../source/fonts';
+import type { SourceObject } from '../source';
 
-/** How long a stage of the render took (wall time: in production it advances only at I/O). */
+/** How long a stage of the request took (wall time: in production it advances only at I/O). */
 export interface StageTiming {
-  name: 'plan' | 'decode' | 'actions' | 'encode';
+  name: 'fetch' | 'plan' | 'read' | 'decode' | 'actions' | 'encode';
   ms: number;
   description?: string;
 }
@@ -41,8 +43,8 @@ export interface RenderedImage {
 }
 
 /** Records stage boundaries: each call closes the stage that ran since the previous one. */
-function stopwatch() {
-  let last = performance.now();
+function stopwatch(started: number) {
+  let last = started;
   const timings: StageTiming[] = [];
   return {
     timings,
@@ -59,38 +61,100 @@ const MIB = 1024 * 1024;
 const WHITE = { r: 255, g: 255, b: 255, a: 255 };
 
 /**
- * The source bytes to the encoded result (PROTOCOL.md §1.6 steps 6–8): probe → limits → plan →
- * decode → sRGB → orient → actions in URL order → flatten → encode.
+ * The first bytes read to plan from: JPEG APP segments (EXIF, a split ICC profile) fit in
+ * 128 KiB in every camera file we have; a header that does not fit is read whole instead.
  */
-export async function renderImage(
-  bytes: Uint8Array,
-  prepared: PreparedCommand,
-  config: Config,
-  resources: readonly Resource[] = [],
-  fonts?: FontLoader,
-): Promise<RenderedImage> {
-  const watch = stopwatch();
-  const probe = probeImage(bytes);
+const HEADER_BYTES = 128 * 1024;
+
+/** A request past its deadline stops at the next stage boundary; the isolate goes on. */
+function checkDeadline(deadline: number): void {
+  if (performance.now() > deadline) {
+    throw new BosError('ServiceUnavailable', 'The request ran past its deadline; please retry.');
+  }
+}
+
+export interface RenderInput {
+  /** The original, its body not read yet. */
+  source: SourceObject;
+  /** The same version opened again after a wait for memory; undefined when it changed. */
+  reopen: () => Promise<SourceObject | undefined>;
+  prepared: PreparedCommand;
+  config: Config;
+  /** The actions' objects (watermark pictures), read. */
+  resources?: readonly Resource[];
+  fonts?: FontLoader;
+  /** When the request started (`performance.now()`): the fetch stage and the deadline count from it. */
+  started: number;
+}
+
+/**
+ * The source to the encoded result (PROTOCOL.md §1.6 steps 6–8): header → limits → plan →
+ * admission → body → decode → sRGB → orient → actions in URL order → flatten → encode. Memory is
+ * reserved from the isolate's budget before the body is read; a request that must wait lets its
+ * body go and opens the object again once admitted, so waiting requests hold no source bytes.
+ */
+export async function renderImage(input: RenderInput): Promise<RenderedImage> {
+  const { prepared, config, resources = [], fonts } = input;
+  const deadline = input.started + config.requestDeadlineMs;
+  const watch = stopwatch(input.started);
+  let source = input.source;
+  let bytes: Uint8Array | undefined;
+  let probe =
+    source.size !== undefined ? probeHeader(await source.prefix(HEADER_BYTES)) : undefined;
+  if (!probe) {
+    // No header up front (GIF and WebP list frames to the end), or the size is unknown.
+    bytes = await source.bytes();
+    probe = probeImage(bytes);
+  }
+  watch.lap('fetch');
   checkSourceLimits(probe);
   const pictures = probeResources(resources);
-  const plan = planImage(
-    prepared.command,
-    probe,
-    bytes.length,
-    prepared.formatChoice,
-    config,
+  const extraBytes =
     pictures.reduce((sum, picture) => sum + picture.bytes, 0) +
-      fontBytes(prepared.command.resources),
-  );
-  // Concurrent renders share the isolate: wait until this one's memory fits beside theirs.
-  const release = await isolateAdmission(config.memoryBudgetBytes - ISOLATE_BASE_BYTES).reserve(
-    plan.predictedPeakBytes - ISOLATE_BASE_BYTES,
-  );
+    fontBytes(prepared.command.resources);
+  const planFor = (header: ImageProbe, sourceBytes: number) =>
+    planImage(prepared.command, header, sourceBytes, prepared.formatChoice, config, extraBytes);
+  let plan = planFor(probe, source.size ?? bytes?.length ?? 0);
+  // Concurrent renders share the isolate: the base is counted once, not per request.
+  const admission = isolateAdmission(config.memoryBudgetBytes - ISOLATE_BASE_BYTES);
+  let reserved = plan.predictedPeakBytes - ISOLATE_BASE_BYTES;
+  let release = admission.tryReserve(reserved);
+  let waited = false;
+  if (!release) {
+    source.discard();
+    bytes = undefined;
+    release = await admission.reserve(reserved);
+    waited = true;
+  }
   const scope = new LeaseScope();
   try {
+    if (waited) {
+      checkDeadline(deadline);
+      const reopened = await input.reopen();
+      if (!reopened) throw new BosError('ServiceUnavailable', 'The object changed; please retry.');
+      source = reopened;
+    }
+    watch.lap(
+      'plan',
+      `predicted ${Math.ceil(plan.predictedPeakBytes / MIB)} MiB${waited ? ', waited for memory' : ''}`,
+    );
+    checkDeadline(deadline);
+    if (!bytes) {
+      bytes = await source.bytes();
+      // The whole file now: its integrity, and anything a header probe could not see.
+      probe = probeImage(bytes);
+      checkSourceLimits(probe);
+      plan = planFor(probe, bytes.length);
+      const needed = plan.predictedPeakBytes - ISOLATE_BASE_BYTES;
+      if (needed > reserved) {
+        release();
+        release = await admission.reserve(needed);
+        reserved = needed;
+      }
+      watch.lap('read');
+    }
     await openFonts(prepared.command.resources, fonts);
-    watch.lap('plan', `predicted ${Math.ceil(plan.predictedPeakBytes / MIB)} MiB`);
-    return await runPlan(bytes, probe, plan, { config, pictures, scope, watch });
+    return await runPlan(bytes, probe, plan, { config, pictures, scope, watch, deadline });
   } catch (error) {
     if (!isOutOfMemory(error)) throw error;
     // The plan said this fits: a misprediction to fix in the memory model, not the client's fault.
@@ -101,12 +165,13 @@ export async function renderImage(
         format: probe.format,
         width: probe.width,
         height: probe.height,
-        bytes: bytes.length,
+        bytes: bytes?.length,
       },
       plan: { ...plan, actions: plan.actions.map((action) => action.canonical) },
     });
     throw new BosError('ServiceUnavailable');
   } finally {
+    source.discard();
     await scope.releaseAll();
     release();
   }
@@ -215,14 +280,16 @@ interface RunContext {
   pictures: readonly ResourcePicture[];
   scope: LeaseScope;
   watch: ReturnType<typeof stopwatch>;
+  deadline: number;
 }
 
 async function runPlan(
   bytes: Uint8Array,
   probe: ImageProbe,
   plan: ImagePlan,
-  { config, pictures, scope, watch }: RunContext,
+  { config, pictures, scope, watch, deadline }: RunContext,
 ): Promise<RenderedImage> {
+  checkDeadline(deadline);
   // Each picture's action, for the width of the image it is drawn on (`P` is a share of it).
   const inputWidths: number[] = [];
   let width = swapsAxes(plan.orientation) ? probe.height : probe.width;
@@ -246,6 +313,7 @@ async function runPlan(
   );
   let taken = 0;
   for (const [index, action] of plan.actions.entries()) {
+    checkDeadline(deadline);
     // Each action receives the pictures it declared, in order.
     const own = action.resources.filter((ref) => ref.kind === 'object').length;
     const context = {
@@ -276,6 +344,7 @@ async function runPlan(
     image = mapFrames(image, image, (data) => flattenPixels(data, WHITE), false);
   }
   watch.lap('actions', `${plan.actions.length}`);
+  checkDeadline(deadline);
   const body = await encodeImage(image, plan.encode);
   watch.lap('encode', plan.encode.format);
   if (body.length > LIMITS.outputBytes) {

@@ -1,12 +1,13 @@
 import { formatModule } from '../formats/registry';
 import type { RenderedImage } from '../pipeline/render';
-import type { SourceObject } from '../source';
-import { contentMd5, RENDERER_VERSION } from './etag';
+import type { SourceMeta } from '../source';
+import type { Config } from '../config';
+import { cacheControlOf, cacheTags } from '../cache/policy';
 
 export interface ImageResponseMeta {
   etag: string;
-  source: SourceObject;
-  defaultCacheControl: string;
+  source: SourceMeta;
+  config: Config;
   vary: boolean;
 }
 
@@ -14,37 +15,30 @@ export interface ImageResponseMeta {
 export function validatorHeaders(meta: ImageResponseMeta): Headers {
   const headers = new Headers({
     ETag: meta.etag,
-    'Cache-Control': meta.source.cacheControl ?? meta.defaultCacheControl,
+    'Cache-Control': cacheControlOf(meta.source.cacheControl, meta.config),
   });
   if (meta.source.lastModified)
     headers.set('Last-Modified', meta.source.lastModified.toUTCString());
   if (meta.vary) headers.set('Vary', 'Accept');
-  // Purge handles for a cache in front (Workers Cache, a CDN): every derivative of an object, or
-  // everything one renderer version made.
-  headers.set(
-    'Cache-Tag',
-    `key:${encodeURIComponent(meta.source.key)},renderer:${RENDERER_VERSION}`,
-  );
+  headers.set('Cache-Tag', cacheTags(meta.source.key));
   return headers;
 }
 
 /** `Server-Timing` of a render: where its time went, for operators (browsers show it too). */
-export function serverTiming(image: RenderedImage, fetchMs: number): string {
+export function serverTiming(image: RenderedImage): string {
   const entry = (name: string, ms: number, description?: string) =>
     `${name};dur=${ms.toFixed(1)}${description ? `;desc="${description.replace(/"/g, "'")}"` : ''}`;
-  return [
-    entry('fetch', fetchMs),
-    ...image.timings.map((timing) => entry(timing.name, timing.ms, timing.description)),
-  ].join(', ');
+  return image.timings
+    .map((timing) => entry(timing.name, timing.ms, timing.description))
+    .join(', ');
 }
 
 export async function imageResponse(
   image: RenderedImage,
   meta: ImageResponseMeta,
-  fetchMs = 0,
 ): Promise<Response> {
   const headers = validatorHeaders(meta);
-  headers.set('Server-Timing', serverTiming(image, fetchMs));
+  headers.set('Server-Timing', serverTiming(image));
   headers.set('Content-Type', formatModule(image.format).mime);
   headers.set('Content-Length', String(image.body.length));
   headers.set('Content-MD5', await contentMd5(image.body));
@@ -64,4 +58,10 @@ export function restrictToPrivate(response: Response): Response {
     .filter((directive) => directive !== '' && !/^(public|private|s-maxage=)/i.test(directive));
   headers.set('Cache-Control', ['private', ...kept].join(', '));
   return new Response(response.body, { status: response.status, headers });
+}
+
+/** base64 of the body's MD5 (`Content-MD5`). */
+export async function contentMd5(body: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('MD5', body));
+  return btoa(String.fromCharCode(...digest));
 }

@@ -2,10 +2,10 @@ import type { Resource, ResourceRef } from '../actions/types';
 import type { Config } from '../config';
 import { BosError } from '../errors';
 import { openOrigin, proxyOrigin } from './origin';
-import { headR2, openR2 } from './r2';
-import type { Original, SourceObject } from './types';
+import { headR2, openR2, statR2 } from './r2';
+import type { Original, SourceMeta, SourceObject } from './types';
 
-export type { ByteRange, Original, SourceObject } from './types';
+export type { ByteRange, Original, SourceMeta, SourceObject } from './types';
 export { bucketFonts, FONTS_VERSION, type FontLoader } from './fonts';
 
 /** R2 first; the HTTP origin when R2 lacks the key and one is configured; else 404 NoSuchKey. */
@@ -21,6 +21,37 @@ export async function openSource(
     if (fetched) return fetched;
   }
   throw new BosError('NoSuchKey');
+}
+
+/**
+ * The same version of an object opened again (after waiting for memory with its body let go);
+ * undefined when it changed meanwhile.
+ */
+export async function reopenSource(
+  bucket: R2Bucket,
+  meta: SourceMeta,
+  config: Config,
+): Promise<SourceObject | undefined> {
+  const stored = await openR2(bucket, meta.key, meta.etag);
+  if (stored) return stored;
+  if (!config.originUrl || (await statR2(bucket, meta.key))) return undefined;
+  return openOrigin(config.originUrl, meta.key, config.originTimeoutMs, meta.etag);
+}
+
+/**
+ * What validators need, without the body: R2's metadata (a `head()`), else the origin's answer
+ * (its body let go unread; the platform's subrequest cache makes that cheap in production).
+ */
+export async function statSource(
+  bucket: R2Bucket,
+  key: string,
+  config: Config,
+): Promise<SourceMeta> {
+  const stored = await statR2(bucket, key);
+  if (stored) return stored;
+  const opened = await openSource(bucket, key, config);
+  opened.discard();
+  return opened;
 }
 
 /**
@@ -47,24 +78,26 @@ export async function openOriginal(
   throw new BosError('NoSuchKey');
 }
 
-/** A resource opened: its ETag known, its bytes read on demand. */
-export interface OpenedResource {
+/** A resource opened (or only looked up): its ETag known, its bytes read on demand. */
+export interface OpenedResource<T extends SourceMeta = SourceObject> {
   ref: ResourceRef;
-  object: SourceObject;
+  object: T;
 }
 
 /**
- * The objects the actions declared, opened before the response's ETag is derived (their ETags
- * enter it, so a replaced watermark is never served stale) and before any decoding. A watermark
- * in another bucket, or a missing one, is the request's fault (400, PROTOCOL.md §2.2), not a
- * missing source. Resources are read without the protection check (§3.18).
+ * The objects the actions declared, opened (or, for a conditional request, looked up) before the
+ * response's ETag is derived (their ETags enter it, so a replaced watermark is never served stale)
+ * and before any decoding. A watermark in another bucket, or a missing one, is the request's fault
+ * (400, PROTOCOL.md §2.2), not a missing source. Resources are read without the protection check
+ * (§3.18).
  */
-export async function openResources(
+export async function openResources<T extends SourceMeta>(
   bucket: R2Bucket,
   refs: readonly ResourceRef[],
   config: Config,
-): Promise<OpenedResource[]> {
-  const opened: OpenedResource[] = [];
+  open: (bucket: R2Bucket, key: string, config: Config) => Promise<T>,
+): Promise<OpenedResource<T>[]> {
+  const opened: OpenedResource<T>[] = [];
   for (const ref of refs) {
     // Fonts are opened once per isolate by the pipeline, through source/fonts.ts.
     if (ref.kind === 'font') continue;
@@ -74,7 +107,7 @@ export async function openResources(
         `The watermark bucket ${ref.bucket} is not this bucket.`,
       );
     }
-    const object = await openSource(bucket, ref.key, config).catch((error: unknown) => {
+    const object = await open(bucket, ref.key, config).catch((error: unknown) => {
       if (error instanceof BosError && error.code === 'NoSuchKey') {
         throw new BosError('InvalidArgument', `The watermark object ${ref.key} does not exist.`);
       }
@@ -95,3 +128,4 @@ export async function readResources(opened: readonly OpenedResource[]): Promise<
     })),
   );
 }
+export { memorySource } from './memory';

@@ -1,5 +1,5 @@
 import { BosError } from '../errors';
-import { readCapped } from './read-capped';
+import { bodyReader } from './body';
 import type { ProxiedOriginal, SourceObject } from './types';
 
 /**
@@ -30,17 +30,24 @@ export async function fetchOrigin(
       headers,
       redirect: 'follow',
       signal: AbortSignal.timeout(timeoutMs),
+      // The platform's subrequest cache keeps the origin's answers by its own Cache-Control, so
+      // renders of one object at one location do not each fetch it (no effect under wrangler dev).
+      cf: { cacheEverything: true },
     });
   } catch {
     throw new BosError('OriginUnavailable', 'The origin did not answer in time.');
   }
 }
 
-/** The object from the HTTP origin; undefined when it says 404/410. Only 2xx bodies are used. */
+/**
+ * The object from the HTTP origin, its body unread; undefined when it says 404/410 (or, given
+ * `etag`, when it is no longer that version). Only 2xx bodies are used.
+ */
 export async function openOrigin(
   base: string,
   key: string,
   timeoutMs: number,
+  etag?: string,
 ): Promise<SourceObject | undefined> {
   const response = await fetchOrigin(base, key, timeoutMs);
   if (response.status === 404 || response.status === 410) {
@@ -51,26 +58,44 @@ export async function openOrigin(
     await response.body?.cancel();
     throw new BosError('OriginUnavailable', `The origin answered ${response.status}.`);
   }
-  const body = response.body;
   const length = response.headers.get('content-length');
   const size = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
   const modified = response.headers.get('last-modified');
-  const etag = response.headers.get('etag');
-  let bytes: Promise<Uint8Array> | undefined;
-  const read = () => (bytes ??= readCapped(body, size));
-  return {
+  const lastModified =
+    modified && !Number.isNaN(Date.parse(modified)) ? new Date(modified) : undefined;
+  const body = bodyReader(response.body, size);
+  const validator = originValidator(response.headers.get('etag'), lastModified, size);
+  const source: SourceObject = {
     key,
-    // Without an origin ETag the content itself is the validator (hashed once it is read).
-    etag: etag && !etag.startsWith('W/') ? etag : await contentEtag(await read()),
-    lastModified: modified ? new Date(modified) : undefined,
+    // Without a validator of the origin's own, the content is the validator (hashed once read).
+    etag: validator ?? (await contentEtag(await body.all())),
+    lastModified,
     cacheControl: response.headers.get('cache-control') ?? undefined,
     contentType: response.headers.get('content-type') ?? undefined,
     size,
-    bytes: read,
-    discard: () => {
-      if (!bytes) void body.cancel().catch(() => undefined);
-    },
+    prefix: (bytes) => body.prefix(bytes),
+    bytes: () => body.all(),
+    discard: () => body.cancel(),
   };
+  if (etag !== undefined && source.etag !== etag) {
+    source.discard();
+    return undefined;
+  }
+  return source;
+}
+
+/**
+ * The origin's own validator: its ETag (a weak one too: it still changes with the content), else
+ * its Last-Modified with the length. Undefined when it sends neither.
+ */
+function originValidator(
+  etag: string | null,
+  lastModified: Date | undefined,
+  size: number | undefined,
+): string | undefined {
+  if (etag) return etag;
+  if (lastModified) return `"modified-${lastModified.getTime()}-${size ?? 'unknown'}"`;
+  return undefined;
 }
 
 async function contentEtag(bytes: Uint8Array): Promise<string> {

@@ -1,16 +1,25 @@
-/** An original image, from R2 or the HTTP origin, with the metadata responses derive from. */
-export interface SourceObject {
+/** What is known of an original before its body is read: enough for validators and the plan. */
+export interface SourceMeta {
   key: string;
-  /** Quoted strong validator of the stored bytes. */
+  /** Quoted validator of the stored bytes (the origin's own, or one made from its metadata). */
   etag: string;
   lastModified: Date | undefined;
   cacheControl: string | undefined;
   contentType: string | undefined;
   /** Byte length when known before reading (R2 always, an origin when it sends Content-Length). */
   size: number | undefined;
-  /** Reads the whole body, enforcing the 20 MB source limit while streaming. */
+}
+
+/** An original image, from R2 or the HTTP origin, its body still unread. */
+export interface SourceObject extends SourceMeta {
+  /**
+   * The first `length` bytes (all of them when the object is shorter), read without the rest:
+   * enough to plan before the request is admitted to the isolate's memory.
+   */
+  prefix(length: number): Promise<Uint8Array>;
+  /** Reads the whole body into one buffer, enforcing the 20 MB source limit while streaming. */
   bytes(): Promise<Uint8Array>;
-  /** Releases the body unread (304 and cache hits). */
+  /** Releases the body unread, or what is left of it (304s, waits for memory, failures). */
   discard(): void;
 }
 

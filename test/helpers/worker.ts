@@ -24,6 +24,8 @@ export interface TestWorker {
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
   /** Puts the watermark fonts (fonts/dist, the repository's own) where the Worker reads them. */
   putFonts(): Promise<void>;
+  /** Lines the Worker wrote to stdout (its request log), when started with LOG_REQUESTS on. */
+  logs: string[];
   dispose(): Promise<void>;
 }
 
@@ -36,7 +38,17 @@ export interface TestResponse {
 
 /** The bundled Worker in a real workerd, with a real (in-memory) local R2 bucket and Cache API. */
 export async function startWorker(vars: Record<string, string> = {}): Promise<TestWorker> {
+  const logs: string[] = [];
   const mf = new Miniflare({
+    handleRuntimeStdio(stdout, stderr) {
+      let pending = '';
+      stdout.on('data', (chunk: Buffer) => {
+        const lines = (pending + chunk.toString('utf8')).split('\n');
+        pending = lines.pop() ?? '';
+        logs.push(...lines);
+      });
+      stderr.pipe(process.stderr);
+    },
     modules: true,
     scriptPath: resolve(BUILD_DIR, 'index.js'),
     modulesRoot: BUILD_DIR,
@@ -99,6 +111,7 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
         await worker.put(`fonts/${fonts.version}/${face}.otf`, font);
       }
     },
+    logs,
     dispose: () => mf.dispose(),
   };
   return worker;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, syntheticJpeg } from '../helpers/images';
+import { dimensions, fixture, syntheticJpeg } from '../helpers/images';
 import { startWorker, type TestWorker } from '../helpers/worker';
 
 /**
@@ -46,9 +46,30 @@ describe('concurrent renders in one isolate', () => {
           expect(response.json().code).toBe('ServiceUnavailable');
         }
       }
-      expect(responses.filter((response) => response.status === 200).length).toBeGreaterThan(0);
+      // One large render fits at a time: every 200 past the first waited without its body and
+      // opened the object again once admitted.
+      const served = responses.filter((response) => response.status === 200);
+      expect(served.length).toBeGreaterThan(1);
+      expect(await dimensions(served[served.length - 1]!.body)).toMatchObject({ format: 'webp' });
     } finally {
       await tight.dispose();
+    }
+  });
+});
+
+describe('the per-request deadline', () => {
+  it('a render past REQUEST_DEADLINE_MS stops at its next stage with 503 and Retry-After', async () => {
+    const hurried = await startWorker({ REQUEST_DEADLINE_MS: '1' });
+    try {
+      await hurried.put('large.jpg', await syntheticJpeg(4000, 3000, 90));
+      const response = await hurried.process('large.jpg', 'image/resize,w_2000/format,f_png');
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(response.json().message).toMatch(/deadline/);
+      // The isolate goes on: a plain GET in the same isolate is served.
+      expect((await hurried.get('/large.jpg')).status).toBe(200);
+    } finally {
+      await hurried.dispose();
     }
   });
 });

@@ -8,6 +8,8 @@ let worker: TestWorker;
 let server: Server;
 const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
 const flowers = fixture('photo/flowers.jpeg');
+/** The Last-Modified `/images/dated.jpg` sends (a test changes it). */
+let datedModified = 'Tue, 01 Dec 2026 10:00:00 GMT';
 
 /** A real HTTP origin on loopback, one behaviour per path. */
 function startOrigin(landscape: Buffer): Promise<Server> {
@@ -37,6 +39,14 @@ function startOrigin(landscape: Buffer): Promise<Server> {
       case '/images/no-etag.jpg':
       case '/images/both.jpg':
         response.writeHead(200, { 'content-type': 'image/jpeg' });
+        response.end(landscape);
+        return;
+      case '/images/dated.jpg':
+        response.writeHead(200, { 'content-type': 'image/jpeg', 'last-modified': datedModified });
+        response.end(landscape);
+        return;
+      case '/images/weak.jpg':
+        response.writeHead(200, { 'content-type': 'image/jpeg', etag: 'W/"weak-1"' });
         response.end(landscape);
         return;
       case '/images/dir/with%20space.jpg':
@@ -123,6 +133,24 @@ describe('HTTP origin behind R2', () => {
       headers: { 'if-none-match': a.headers.get('etag') as string },
     });
     expect(notModified.status).toBe(304);
+  });
+
+  it("validates with the origin's own Last-Modified or weak ETag, without hashing the body", async () => {
+    const path = '/dated.jpg?x-bce-process=image/resize,w_50';
+    const a = await worker.get(path);
+    expect(a.status).toBe(200);
+    const etag = a.headers.get('etag') as string;
+    expect(a.headers.get('last-modified')).toBe(datedModified);
+    expect((await worker.get(path, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    // Same bytes, a newer date: a new validator (the origin says it changed).
+    datedModified = 'Wed, 02 Dec 2026 10:00:00 GMT';
+    const b = await worker.get(path, { headers: { 'if-none-match': etag } });
+    expect(b.status).toBe(200);
+    expect(b.headers.get('etag')).not.toBe(etag);
+    const weak = await worker.get('/weak.jpg?x-bce-process=image/resize,w_50');
+    const noEtag = await worker.get('/no-etag.jpg?x-bce-process=image/resize,w_50');
+    expect(weak.body.equals(noEtag.body)).toBe(true);
+    expect(weak.headers.get('etag')).not.toBe(noEtag.headers.get('etag'));
   });
 
   it('plain GET streams the original and passes ranges through', async () => {

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { probeImage } from '../../src/formats/registry';
+import { probeHeader, probeImage } from '../../src/formats/registry';
 import { checkSourceLimits } from '../../src/limits';
 import { fixture, syntheticJpeg } from '../helpers/images';
 import { codeOf } from '../helpers/errors';
@@ -77,4 +77,43 @@ describe('header probe: format from bytes, size without decoding', () => {
       expect(probeImage(jpeg).jpegQuality).toBe(quality);
     },
   );
+});
+
+describe('header-only probe: the plan is made from the first 128 KiB', () => {
+  const HEADER = 128 * 1024;
+  it.each([
+    'photo/2569067123_aca715a2ee_o.jpg',
+    'photo/concert.jpg',
+    'orientation/Portrait_6.jpg',
+    'formats/progressive.jpg',
+    'formats/p3.png',
+    'formats/apng-ball.png',
+    'formats/with-alpha.png',
+    'formats/rgb24.bmp',
+  ])('%s: the same facts as the whole file', (name) => {
+    const bytes = fixture(name);
+    const header = probeHeader(bytes.subarray(0, HEADER));
+    const whole = probeImage(bytes);
+    expect(header).toBeDefined();
+    const { icc, exif, ...facts } = whole;
+    expect(header).toMatchObject(facts);
+    expect(header?.icc?.data.length).toBe(icc?.data.length);
+    expect(header?.exif?.length).toBe(exif?.length);
+  });
+
+  it.each(['formats/animated-loop-3.gif', 'formats/4.webp', 'formats/example.heic'])(
+    '%s: no header probe (its facts run to the end), read whole instead',
+    (name) => {
+      expect(probeHeader(fixture(name).subarray(0, 1024))).toBeUndefined();
+    },
+  );
+
+  it('a JPEG prefix cut before its frame header gives no answer, not a wrong one', () => {
+    const bytes = fixture('photo/2569067123_aca715a2ee_o.jpg');
+    expect(probeHeader(bytes.subarray(0, 200))).toBeUndefined();
+    // 580 KB of ICC profile before the frame header: planned only once read whole.
+    const cmyk = fixture('photo/Channel_digital_image_CMYK_color.jpg');
+    expect(probeHeader(cmyk.subarray(0, HEADER))).toBeUndefined();
+    expect(probeHeader(cmyk)).toMatchObject({ width: probeImage(cmyk).width });
+  });
 });

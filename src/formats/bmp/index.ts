@@ -20,6 +20,8 @@ export const bmp: FormatModule = {
   },
   sniff: (bytes) => bytes.length >= 2 && ascii(bytes, 0, 2) === 'BM',
   probe: probeBmp,
+  // Everything is in the fixed headers; the pixel data's length is checked when it is decoded.
+  probeHeader: probeBmp,
   decode: async (bytes) => decodeBmp(bytes),
   encode: async (image) => encodeBmp(image),
 };

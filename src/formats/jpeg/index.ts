@@ -43,6 +43,7 @@ export const jpeg: FormatModule = {
   sniff: (bytes) =>
     bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff,
   probe: probeJpeg,
+  probeHeader: (prefix) => probeJpeg(prefix, true),
   async decode(bytes, probe, hint, options): Promise<RasterImage> {
     const full = { width: probe.width, height: probe.height };
     const eighths = eighthsFor(hint.scale);

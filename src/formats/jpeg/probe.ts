@@ -21,9 +21,10 @@ const isSof = (marker: number) =>
 
 /**
  * Walks the markers up to the end of the image: size (SOF), quantisation tables (for the quality
- * estimate), EXIF (APP1) and ICC (APP2). Every step moves forward, so the walk ends.
+ * estimate), EXIF (APP1) and ICC (APP2). Every step moves forward, so the walk ends. `headerOnly`
+ * stops at the first scan: everything but the end's integrity is known by then.
  */
-export function probeJpeg(bytes: Uint8Array): ImageProbe {
+export function probeJpeg(bytes: Uint8Array, headerOnly = false): ImageProbe {
   const view = dataView(bytes);
   let width = 0;
   let height = 0;
@@ -74,6 +75,7 @@ export function probeJpeg(bytes: Uint8Array): ImageProbe {
       iccChunks.set(bytes[body + 12] as number, bytes.subarray(body + 14, end));
     } else if (marker === 0xda) {
       sawScan = true;
+      if (headerOnly) break;
     }
     pos = end;
   }

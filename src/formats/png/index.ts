@@ -27,6 +27,7 @@ export const png: FormatModule = {
   },
   sniff: (bytes) => bytes.length >= 8 && ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n',
   probe: probePng,
+  probeHeader: (prefix) => probePng(prefix, true),
   async decode(bytes, probe) {
     const pixels = await pngModule.use((module) => decodePngRgba(module, bytes));
     return decodedStill(pixels, probe.hasAlpha);

@@ -2,8 +2,11 @@ import type { ImageProbe } from '../types';
 import { ascii, dataView, truncated, withExif, withIcc } from '../probe-helpers';
 import { tiffOfExif } from '../metadata/exif';
 
-/** IHDR, then every chunk to IEND (each step moves past a length checked against the file). */
-export function probePng(bytes: Uint8Array): ImageProbe {
+/**
+ * IHDR, then every chunk to IEND (each step moves past a length checked against the file).
+ * `headerOnly` stops at the first IDAT: PNG puts acTL, iCCP and eXIf before it.
+ */
+export function probePng(bytes: Uint8Array, headerOnly = false): ImageProbe {
   const view = dataView(bytes);
   if (ascii(bytes, 12, 4) !== 'IHDR') throw truncated();
   const width = view.getUint32(16);
@@ -19,6 +22,10 @@ export function probePng(bytes: Uint8Array): ImageProbe {
     const length = view.getUint32(pos);
     const type = ascii(bytes, pos + 4, 4);
     const body = pos + 8;
+    if (headerOnly && type === 'IDAT') {
+      ended = true;
+      break;
+    }
     if (body + length + 4 > bytes.length) throw truncated();
     if (type === 'tRNS') hasAlpha = true;
     else if (type === 'acTL') frames = Math.max(1, view.getUint32(body));

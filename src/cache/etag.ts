@@ -30,9 +30,3 @@ export function etagMatches(header: string | null, etag: string): boolean {
     .map((tag) => tag.trim().replace(/^W\//, ''))
     .some((tag) => tag === '*' || tag === bare);
 }
-
-/** base64 of the body's MD5 (`Content-MD5`). */
-export async function contentMd5(body: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('MD5', body));
-  return btoa(String.fromCharCode(...digest));
-}

@@ -39,6 +39,8 @@ const WATERMARK_KEYS: Record<string, Range> = {
 const FREE_TEXT = new Set(['k', 't']);
 const TEXT_LIMIT = 80;
 
+const BASE64_URL = /^[A-Za-z0-9_\-+=]+$/;
+
 function readGroup(text: string, keys: Record<string, Range>, name: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const token of text.split(',')) {
@@ -59,7 +61,12 @@ function readGroup(text: string, keys: Record<string, Range>, name: string): Map
           Number(value) >= (range as { min: number }).min &&
           Number(value) <= (range as { max: number }).max;
       if (!valid) throw invalidValue(key, value);
-    } else if (value === '' || (key === 't' && value.length > TEXT_LIMIT)) {
+      // Compared and passed on as numbers: `wm_00` is `wm_0`, `o_01` is `o_1`.
+      values.set(key, Array.isArray(range) ? value : String(Number(value)));
+      continue;
+    }
+    // Text and keys are url-safe base64: a `/` would start another V2 action.
+    if (value === '' || !BASE64_URL.test(value) || (key === 't' && value.length > TEXT_LIMIT)) {
       throw invalidValue(key, value);
     }
     values.set(key, value);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import fonts from '../../fonts/manifest.json';
@@ -40,7 +41,7 @@ export interface TestResponse {
 export async function startWorker(vars: Record<string, string> = {}): Promise<TestWorker> {
   const logs: string[] = [];
   const mf = new Miniflare({
-    handleRuntimeStdio(stdout, stderr) {
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
       let pending = '';
       stdout.on('data', (chunk: Buffer) => {
         const lines = (pending + chunk.toString('utf8')).split('\n');

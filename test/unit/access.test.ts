@@ -30,6 +30,10 @@ describe('V1 `@` translation (§6)', () => {
     ],
     ['w_100|wm_0', 'image/resize,m_lfit,w_100,limit_1'],
     ['!thumb', 'style/thumb'],
+    // Found by the property test: numbers are compared as numbers, not text.
+    ['w_100|wm_00', 'image/resize,m_lfit,w_100,limit_1'],
+    ['c_01,w_100,h_50,o_00', 'image/crop,x_0,y_0,w_100,h_50/auto-orient,o_0'],
+    ['w_0100,l_01', 'image/resize,m_lfit,w_100,limit_0'],
   ])('@%s → %s', (v1, v2) => {
     expect(translateV1(v1)).toBe(v2);
   });
@@ -45,6 +49,10 @@ describe('V1 `@` translation (§6)', () => {
     ['wm_2,k_YQ,t_YQ', 'InvalidArgument'],
     [`wm_2,t_${'a'.repeat(81)}`, 'InvalidArgument'],
     ['l_1', 'InvalidArgument'],
+    // Found by the property test: a `/` in text or a key would start another V2 action.
+    ['wm_2,t_IA/', 'InvalidArgument'],
+    ['wm_2,t_SGVsbG8/grayscale', 'InvalidArgument'],
+    ['wm_1,k_bG9nby5wbmc/rotate,a_90', 'InvalidArgument'],
   ])('@%s is refused with %s', (v1, code) => {
     expect(codeOf(() => translateV1(v1))).toBe(code);
   });

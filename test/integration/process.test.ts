@@ -303,6 +303,17 @@ describe('format, quality, interlace', () => {
     expect(await dimensions(avif.body)).toMatchObject({ width: 100, height: 42 });
   });
 
+  it("libheif's example.avif (no pixi property, which strict libavif refuses) is read", async () => {
+    await worker.put('example.avif', fixture('formats/example.avif'));
+    const info = await worker.get('/example.avif?x-bce-process=image/info');
+    expect(info.status).toBe(200);
+    const small = await process('example.avif', 'image/resize,w_100/format,f_png');
+    expect(small.status).toBe(200);
+    expect(await dimensions(small.body)).toMatchObject({ format: 'png', width: 100, height: 67 });
+    const reference = sharp(fixture('formats/example.avif')).resize(100, 67);
+    expect(await similarity(small.body, reference)).toBeGreaterThan(0.9);
+  });
+
   it('f_auto picks webp when Accept lists it, else the source format; both Vary: Accept (#29)', async () => {
     const webp = await process('s400x300.jpg', 'image/format,f_auto', { accept: 'image/webp,*/*' });
     const jpeg = await process('s400x300.jpg', 'image/format,f_auto', { accept: 'image/jpeg' });

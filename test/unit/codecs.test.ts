@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { withPixiProperties } from '../../src/formats/avif/pixi';
 import { decodeImage, encodeImage } from '../../src/formats/registry';
 import { probeImage } from '../../src/formats/registry';
 import type { RasterImage } from '../../src/image';
@@ -25,6 +26,7 @@ describe('decoders agree with an independent decoder (sharp/libvips)', () => {
     ['formats/4.webp', 0.99],
     ['formats/5_webp_a.webp', 0.99],
     ['formats/sdr_cosmos12920_cicp1-13-6_yuv444_full_qp10.avif', 0.97],
+    ['formats/example.avif', 0.99],
     ['formats/Crash_test.gif', 0.999],
   ])('%s (SSIM ≥ %f)', async (path, threshold) => {
     const ours = await decode(path);
@@ -109,6 +111,56 @@ describe('decoders agree with an independent decoder (sharp/libvips)', () => {
     expect(at(palette, 80, 200)[0]).toBeLessThan(100);
     const topDown = await decode('formats/Info_8_Bit_Top_Down.bmp');
     expect([topDown.width, topDown.height]).toEqual([6, 6]);
+  });
+});
+
+describe('AVIF without the pixi property (libheif up to 1.9 wrote none)', () => {
+  it("libheif's example.avif decodes: 800×533, one opaque frame", async () => {
+    const image = await decode('formats/example.avif');
+    expect([image.width, image.height, image.frames.length, image.hasAlpha]).toEqual([
+      800,
+      533,
+      1,
+      false,
+    ]);
+  });
+
+  it('the property is added to a copy, from av1C, only when missing; no item moves', () => {
+    const complete = fixture('formats/sdr_cosmos12920_cicp1-13-6_yuv444_full_qp10.avif');
+    expect(withPixiProperties(complete)).toBe(complete);
+    const bytes = fixture('formats/example.avif');
+    const amended = withPixiProperties(bytes);
+    const text = (at: number) => Buffer.from(amended.subarray(at, at + 4)).toString('latin1');
+    // ftyp and mdat where they were; the meta (at 24) now a free box, its amended copy at the end.
+    expect(Buffer.from(amended.subarray(0, 24)).equals(bytes.subarray(0, 24))).toBe(true);
+    expect(text(28)).toBe('free');
+    expect(Buffer.from(amended.subarray(272, bytes.length)).equals(bytes.subarray(272))).toBe(true);
+    expect(text(bytes.length + 4)).toBe('meta');
+    const pixi = Buffer.from(amended).indexOf('pixi', bytes.length);
+    expect(Array.from(amended.subarray(pixi + 4, pixi + 12))).toEqual([0, 0, 0, 0, 3, 8, 8, 8]);
+  });
+
+  it('an AVIF with alpha whose pixi properties are removed decodes exactly like the original', async () => {
+    const source = await decode('formats/with-alpha.png');
+    const original = Buffer.from(
+      await encodeImage(source, { format: 'avif', quality: 90, progressive: false }),
+    );
+    const stripped = Buffer.from(original);
+    const metaEnd =
+      stripped.indexOf('meta') - 4 + stripped.readUInt32BE(stripped.indexOf('meta') - 4);
+    let removed = 0;
+    for (
+      let at = stripped.indexOf('pixi');
+      at > 0 && at < metaEnd;
+      at = stripped.indexOf('pixi', at)
+    ) {
+      stripped.write('free', at, 'latin1');
+      removed++;
+    }
+    expect(removed).toBe(2); // colour and alpha
+    const a = await decodeImage(original, probeImage(original), { scale: 1 });
+    const b = await decodeImage(stripped, probeImage(stripped), { scale: 1 });
+    expect(Buffer.from(b.frames[0]!.data).equals(Buffer.from(a.frames[0]!.data))).toBe(true);
   });
 });
 

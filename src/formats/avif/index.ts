@@ -7,6 +7,7 @@ import {
 } from '../../wasm/avif';
 import { brandsOf, probeIsobmff } from '../isobmff';
 import { decodedStill } from '../decoded';
+import { withPixiProperties } from './pixi';
 import type { FormatModule } from '../types';
 
 /** A WebP or AVIF quality that looks like a given JPEG quality. */
@@ -23,7 +24,8 @@ export const avif: FormatModule = {
   defaultOutput: 'avif',
   memory: {
     // Cannot reduce: the decoder holds the source and three frame-sized buffers more.
-    decoder: () => ({ frameCopies: 5, sourceCopies: 1 }),
+    // A file lacking `pixi` is decoded from an amended copy (formats/avif/pixi.ts): two sources.
+    decoder: () => ({ frameCopies: 5, sourceCopies: 2 }),
     // Another 16 MiB instance and ~32 bytes a pixel.
     encoderBytesPerPixel: 32,
     encoderFixedBytes: 16 * 1024 * 1024,
@@ -31,7 +33,8 @@ export const avif: FormatModule = {
   sniff: (bytes) => brandsOf(bytes).some((brand) => brand === 'avif' || brand === 'avis'),
   probe: (bytes) => probeIsobmff(bytes, 'avif'),
   async decode(bytes, probe) {
-    const pixels = await avifDecoderModule.use((module) => decodeAvifRgba(module, bytes));
+    const input = withPixiProperties(bytes);
+    const pixels = await avifDecoderModule.use((module) => decodeAvifRgba(module, input));
     if (!pixels) throw new BosError('UnsupportedImageFormat', 'The image could not be decoded.');
     return decodedStill(pixels, probe.hasAlpha);
   },

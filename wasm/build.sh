@@ -82,11 +82,11 @@ emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createWebpDecoder \
   webp/src/dec/*.c webp/src/dsp/*.c webp/src/utils/*.c webp/src/demux/*.c \
   "$here/webp/decoder.c" -o "$here/dist/webp_dec.js"
 
-# --- our pixel kernels: resampler, blur, compositing (no third-party source; standalone module, no glue) -----------
+# --- our pixel kernels: resampler, blur, compositing, rotation (no third-party source; standalone module, no glue) -----------
 emcc "${OPT[@]}" -s STANDALONE_WASM=1 --no-entry \
   -s ALLOW_MEMORY_GROWTH=1 -s INITIAL_MEMORY=2MB -s TOTAL_STACK=256KB -s MAXIMUM_MEMORY=2GB \
-  -s FILESYSTEM=0 -s EXPORTED_FUNCTIONS=_resample_begin,_resample_strip_rows,_resample_push,_resample_finish,_resample_release,_blur_rgba,_kernel_alloc,_kernel_free,_composite_block,_composite_strip,_composite_stamp,_composite_release \
-  "$here/kernels/resample.c" "$here/kernels/blur.c" "$here/kernels/composite.c" -o "$here/dist/kernels.wasm"
+  -s FILESYSTEM=0 -s EXPORTED_FUNCTIONS=_resample_begin,_resample_strip_rows,_resample_push,_resample_finish,_resample_release,_blur_rgba,_kernel_alloc,_kernel_free,_composite_block,_composite_strip,_composite_stamp,_composite_release,_rotate_begin,_rotate_strip_rows,_rotate_rows,_rotate_release \
+  "$here/kernels/resample.c" "$here/kernels/blur.c" "$here/kernels/composite.c" "$here/kernels/rotate.c" -o "$here/dist/kernels.wasm"
 
 # --- FreeType with our text rasteriser (wasm/text/): only the modules and options it needs -------
 ft=freetype/src
@@ -113,7 +113,7 @@ cat >"$here/manifest.json" <<JSON
     "$FREETYPE_PACKAGE": { "version": "$FREETYPE_VERSION", "orig": "$(ls ${FREETYPE_PACKAGE}_*.orig.tar.xz)", "sha256": "$(sha ${FREETYPE_PACKAGE}_*.orig.tar.xz)" }
   },
   "inputs": {
-$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/decoder.c jpeg/encoder.c webp/decoder.c kernels/resample.c kernels/blur.c kernels/composite.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h; do
+$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/decoder.c jpeg/encoder.c webp/decoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h; do
     echo "    \"$input\": \"$(sha "$here/$input")\","
   done | sed '$ s/,$//')
   },

@@ -23,6 +23,11 @@ export const rotate = defineAction({
     if (degrees === 90 || degrees === 270) return { width: input.height, height: input.width };
     return rotatedSize(input, degrees);
   },
+  // Any other angle: the rotation kernel holds a copy of one input frame in its module meanwhile.
+  extraMemory: (args, { input }) =>
+    RIGHT_ANGLES[normalise(args.a)] === undefined && normalise(args.a) !== 0
+      ? input.width * input.height * 4
+      : 0,
   // A quarter turn moves a reduced view along (applyOrientation maps it), so what the next action
   // needs passes through, turned back onto this action's input.
   forwardNeeds: (input, args, downstream) => {

@@ -36,6 +36,20 @@ interface KernelExports {
   composite_strip(width: number, rows: number): number;
   composite_stamp(width: number, rows: number, top: number, x: number, y: number): void;
   composite_release(): void;
+  rotate_begin(
+    width: number,
+    height: number,
+    outWidth: number,
+    outHeight: number,
+    degrees: number,
+    backgroundR: number,
+    backgroundG: number,
+    backgroundB: number,
+    backgroundA: number,
+  ): number;
+  rotate_strip_rows(): number;
+  rotate_rows(first: number, rows: number): number;
+  rotate_release(): void;
 }
 
 /** Instantiated synchronously (no glue), so kernels run in one synchronous stretch. */
@@ -161,6 +175,48 @@ export function stampRgba(
       }
     } finally {
       module.composite_release();
+    }
+  });
+}
+
+/**
+ * One RGBA frame turned clockwise by `degrees` about its centre onto an `out`-sized canvas
+ * (wasm/kernels/rotate.c: bilinear on premultiplied pixels, exposed corners `background`). The
+ * frame is copied into the module once; the result comes back a strip of rows at a time.
+ */
+export function rotateRgba(
+  data: Uint8Array,
+  size: Size,
+  degrees: number,
+  out: Size,
+  background: readonly [number, number, number, number],
+): Uint8Array {
+  return kernelsModule.runSync((module) => {
+    try {
+      const source = module.rotate_begin(
+        size.width,
+        size.height,
+        out.width,
+        out.height,
+        degrees,
+        ...background,
+      );
+      if (source === 0) throw new WasmOutOfMemory('kernels');
+      new Uint8Array(module.memory.buffer).set(
+        data.subarray(0, size.width * size.height * 4),
+        source,
+      );
+      const result = new Uint8Array(out.width * out.height * 4);
+      const stripRows = module.rotate_strip_rows();
+      const rowBytes = out.width * 4;
+      for (let y = 0; y < out.height; y += stripRows) {
+        const rows = Math.min(stripRows, out.height - y);
+        const strip = module.rotate_rows(y, rows);
+        result.set(new Uint8Array(module.memory.buffer, strip, rows * rowBytes), y * rowBytes);
+      }
+      return result;
+    } finally {
+      module.rotate_release();
     }
   });
 }

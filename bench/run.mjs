@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `npm run bench`: the service as it runs (wrangler dev → workerd over loopback HTTP), the same
-// pipeline in plain Node, and sharp doing the equivalent work, on the same generated inputs.
+// `npm run bench`: the service as it runs (the deploy bundle in workerd, over loopback HTTP), the
+// same pipeline in plain Node, and sharp doing the equivalent work, on the same generated inputs.
 // Writes bench/RESULTS.md. Everything it creates lives in bench/.work/ (git-ignored).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,6 +18,10 @@ const work = join(root, 'bench', '.work');
 const state = join(work, 'state');
 const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const WARM_RUNS = 11;
+/** Requests right after the cold one: a fresh isolate's first ones, timed apart from the warm. */
+const FIRST_RUNS = 10;
+/** Untimed requests between the first ones and the warm ones, for V8 to optimise the hot wasm. */
+const SETTLE_RUNS = 10;
 const ISOLATE_MIB = 128;
 const started = Date.now();
 const log = (...args) =>
@@ -75,6 +79,23 @@ await build({
   ],
 });
 
+// The bundle `wrangler deploy` uploads: what workerd runs below, and what the bundle section sizes.
+log('bundle (wrangler deploy --dry-run)');
+const dry = spawnSync(
+  process.execPath,
+  [wrangler, 'deploy', '--dry-run', '--outdir', join(work, 'dist')],
+  {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  },
+);
+if (dry.status !== 0)
+  throw new Error(`wrangler deploy --dry-run failed:\n${dry.stdout}${dry.stderr}`);
+const compatibilityDate = /compatibility_date = "([^"]+)"/.exec(
+  readFileSync(join(root, 'wrangler.toml'), 'utf8'),
+)?.[1];
+
 // ---------------------------------------------------------------------------------------------
 // Seeding: Miniflare writes the same local R2 state `wrangler dev --persist-to` reads, in seconds.
 
@@ -116,42 +137,31 @@ const descendants = (pid) => {
 const peakKiB = (pid) =>
   Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 
-async function startDev(port) {
-  const child = spawn(
-    process.execPath,
-    [wrangler, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state],
-    {
-      cwd: root,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  for (let waited = 0; !/Ready on/.test(output); waited += 100) {
-    if (waited > 60_000) throw new Error(`wrangler dev did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  // wrangler runs two workerd processes (its proxy and the Worker); memory is read from both and
-  // the one that grew is the one that served.
-  const workerd = descendants(child.pid)
-    .filter((p) => p.comm === 'workerd')
+/**
+ * The deploy bundle in a fresh workerd (Miniflare, as the tests run it) on the seeded local R2:
+ * requests reach the Worker directly, without the proxy `wrangler dev` puts in front (which adds
+ * its own time and memory, see docs/DEPLOY.md). One process per measurement, so its peak memory
+ * belongs to one request.
+ */
+async function startDev() {
+  const before = new Set(descendants(process.pid).map((p) => p.pid));
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(work, 'dist', 'index.js'),
+    modulesRoot: join(work, 'dist'),
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate,
+    r2Buckets: { BUCKET: 'bos-images' },
+    r2Persist: join(state, 'v3', 'r2'),
+    kvNamespaces: ['CONFIG'],
+    bindings: { BUCKET_NAME: 'bos-images', LOG_REQUESTS: 'false' },
+  });
+  const url = await mf.ready;
+  const workerd = descendants(process.pid)
+    .filter((p) => p.comm === 'workerd' && !before.has(p.pid))
     .map((p) => p.pid);
   if (workerd.length === 0) throw new Error('no workerd process found');
-  return {
-    base: `http://127.0.0.1:${port}`,
-    workerd,
-    output: () => output,
-    stop: () => {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-    },
-  };
+  return { base: url.origin, workerd, stop: () => mf.dispose() };
 }
 
 async function timedGet(url, accept) {
@@ -165,48 +175,57 @@ async function timedGet(url, accept) {
   return { elapsed, body, type: response.headers.get('content-type') };
 }
 
-let port = 8800;
 /**
- * Cold request, then warm ones; each on its own key (same bytes) so the Cache API never answers.
- * `between` runs after each warm request (sharp's timed runs), so that both sides of a ratio are
- * measured over the same seconds and a burst of load on the machine slows both alike.
+ * A fresh isolate: the cold request, the first ${FIRST_RUNS} after it, ${SETTLE_RUNS} untimed, then the
+ * warm ones (no cache answers locally: every request renders). `between` runs after each timed
+ * request (sharp's timed runs), so that both sides of a ratio are measured over the same seconds
+ * and a burst of load on the machine slows both alike.
  */
 async function measureWorkerd(id, extension, command, warmRuns = WARM_RUNS, between = null) {
-  const dev = await startDev(port++);
+  const dev = await startDev();
   try {
     // A 404 wakes the isolate without instantiating any codec: the idle baseline.
     await fetch(`${dev.base}/__idle__`).then((r) => r.arrayBuffer());
     const idle = dev.workerd.map(peakKiB);
     const accept = 'image/webp,*/*';
-    const cold = await timedGet(
-      `${dev.base}/${id}-0.${extension}?x-bce-process=${command}`,
-      accept,
-    );
+    const url = `${dev.base}/${id}-0.${extension}?x-bce-process=${command}`;
+    const cold = await timedGet(url, accept);
     const afterCold = dev.workerd.map(peakKiB);
     const growth = Math.max(...afterCold.map((peak, i) => peak - (idle[i] ?? 0)));
     const served = afterCold.findIndex((peak, i) => peak - (idle[i] ?? 0) === growth);
+    const first = [];
     const warm = [];
-    for (let i = 1; i <= warmRuns; i++) {
-      warm.push(
-        (await timedGet(`${dev.base}/${id}-${i}.${extension}?x-bce-process=${command}`, accept))
-          .elapsed,
-      );
-      await between?.();
+    const floor = [];
+    if (warmRuns > 0) {
+      for (let i = 0; i < FIRST_RUNS; i++) {
+        first.push((await timedGet(url, accept)).elapsed);
+        await between?.();
+      }
+      for (let i = 0; i < SETTLE_RUNS; i++) await timedGet(url, accept);
+      // The floor: a request that does no image work (a 404 from R2), over the same loopback.
+      for (let i = 0; i < WARM_RUNS; i++) {
+        const begin = performance.now();
+        await fetch(`${dev.base}/__idle__`).then((r) => r.arrayBuffer());
+        floor.push(performance.now() - begin);
+      }
+      for (let i = 0; i < warmRuns; i++) {
+        warm.push((await timedGet(url, accept)).elapsed);
+        await between?.();
+      }
     }
     return {
       cold: cold.elapsed,
+      first,
       warm,
+      floor,
       type: cold.type,
       outputBytes: cold.body.length,
       body: cold.body,
       growthMiB: growth / 1024,
       idleMiB: (idle[served] ?? 0) / 1024,
     };
-  } catch (error) {
-    console.error(`wrangler dev output:\n${dev.output().slice(-3000)}`);
-    throw error;
   } finally {
-    dev.stop();
+    await dev.stop();
   }
 }
 
@@ -240,8 +259,15 @@ function measureNode(inputPath, command) {
   return { cold: times[0], warm: times.slice(1), wasm };
 }
 
-/** One run of sharp doing the equivalent work: its time and its output. */
-async function sharpOnce(input, operation) {
+/** sharp's default thread count (libvips uses one per core). */
+const SHARP_THREADS = sharp.concurrency();
+
+/**
+ * One run of sharp doing the equivalent work: its time and its output, with its default threads
+ * (what a user would run instead) or one (a Worker renders on one thread).
+ */
+async function sharpOnce(input, operation, threads = SHARP_THREADS) {
+  sharp.concurrency(threads);
   const begin = performance.now();
   const output = await operation(sharp(input), objects);
   return { elapsed: performance.now() - begin, output };
@@ -267,8 +293,6 @@ async function similarityToSharp(ours, theirs) {
 // Scenarios
 
 sharp.cache(false);
-// Workers run one thread per request; libvips gets one too so the comparison is per core.
-sharp.concurrency(1);
 const { checkCommand } = await import(join(work, 'pipeline.mjs'));
 
 const seeded = [];
@@ -295,9 +319,15 @@ for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
   const input = inputs[scenario.input];
   log(`${scenario.id}: ${scenario.title}`);
   // One warm-up run (its output is the SSIM reference); the timed runs alternate with ours.
-  const sharpResult = { warm: [], output: (await sharpOnce(input.bytes, scenario.sharp)).output };
-  const timeSharp = async () =>
+  const sharpResult = {
+    warm: [],
+    oneThread: [],
+    output: (await sharpOnce(input.bytes, scenario.sharp)).output,
+  };
+  const timeSharp = async () => {
     sharpResult.warm.push((await sharpOnce(input.bytes, scenario.sharp)).elapsed);
+    sharpResult.oneThread.push((await sharpOnce(input.bytes, scenario.sharp, 1)).elapsed);
+  };
   let supported = true;
   try {
     checkCommand(scenario.command);
@@ -328,11 +358,12 @@ for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
     result.similarity = await similarityToSharp(result.workerd.body, sharpResult.output);
     log(
       `  workerd warm ${ms(median(result.workerd.warm))}, cold ${ms(result.workerd.cold)}, ` +
+        `first ${FIRST_RUNS} ${ms(median(result.workerd.first))} (max ${ms(Math.max(...result.workerd.first))}), ` +
         `node ${ms(median(result.node.warm))}, sharp ${ms(median(sharpResult.warm))}, ` +
         `peak +${result.workerd.growthMiB.toFixed(0)} MiB`,
     );
   }
-  if (!result.supported) for (let i = 0; i < WARM_RUNS; i++) await timeSharp();
+  if (!result.supported) for (let i = 0; i < WARM_RUNS + FIRST_RUNS; i++) await timeSharp();
   results.push(result);
 }
 
@@ -342,7 +373,7 @@ for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
  * Reports the statuses and workerd's peak growth over its idle baseline, first decodes included.
  */
 async function measureConcurrent(count) {
-  const dev = await startDev(port++);
+  const dev = await startDev();
   try {
     await fetch(`${dev.base}/__idle__`).then((r) => r.arrayBuffer());
     const idle = dev.workerd.map(peakKiB);
@@ -365,7 +396,7 @@ async function measureConcurrent(count) {
     const growth = Math.max(...dev.workerd.map((pid, i) => peakKiB(pid) - (idle[i] ?? 0)));
     return { statuses, growthMiB: growth / 1024, ms: performance.now() - began };
   } finally {
-    dev.stop();
+    await dev.stop();
   }
 }
 
@@ -382,9 +413,11 @@ if (only) {
   for (const r of results) {
     if (!r.workerd) continue;
     const warm = median(r.workerd.warm);
+    const first = median(r.workerd.first);
     const reference = median(r.sharp.warm);
+    const single = median(r.sharp.oneThread);
     console.log(
-      `${r.scenario.id}\twarm ${ms(warm)}\tsharp ${ms(reference)}\t${(warm / reference).toFixed(2)}x\tpeak +${r.workerd.growthMiB.toFixed(0)} MiB`,
+      `${r.scenario.id}\tcold ${ms(r.workerd.cold)}\tfirst ${ms(first)} (${(first / reference).toFixed(2)}x)\twarm ${ms(warm)}\tsharp ${ms(reference)} (1 thread ${ms(single)})\t${(warm / reference).toFixed(2)}x (1 thread ${(warm / single).toFixed(2)}x)\tpeak +${r.workerd.growthMiB.toFixed(0)} MiB`,
     );
   }
   process.exit(0);
@@ -451,16 +484,6 @@ if (atMaximum.growthMiB <= ISOLATE_MIB) {
 // ---------------------------------------------------------------------------------------------
 // Bundle
 
-log('bundle size (wrangler deploy --dry-run)');
-const dry = spawnSync(
-  process.execPath,
-  [wrangler, 'deploy', '--dry-run', '--outdir', join(work, 'dist')],
-  {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  },
-);
 const sizes = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(dry.stdout + dry.stderr);
 const bundle = sizes ? { raw: Number(sizes[1]) * 1024, gzip: Number(sizes[2]) * 1024 } : undefined;
 const wasmFiles = readdirSync(join(work, 'dist'))
@@ -538,7 +561,7 @@ lines.push(
 lines.push(
   `Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}. ` +
     `Node ${process.version}, wrangler ${version('wrangler')}, workerd ${version('workerd')}, ` +
-    `sharp ${version('sharp')} (libvips ${sharp.versions.vips}, 1 thread, cache off), ` +
+    `sharp ${version('sharp')} (libvips ${sharp.versions.vips}, cache off; ${SHARP_THREADS} threads by default, and 1), ` +
     `our decoders ${Object.entries(
       JSON.parse(readFileSync(join(root, 'wasm', 'manifest.json'), 'utf8')).sources,
     )
@@ -553,13 +576,20 @@ lines.push(
 );
 lines.push('## Speed', '');
 lines.push(
-  `workerd: \`wrangler dev\` on loopback, wall time of the HTTP request; cold = the first request of a fresh process (codec instantiation included), warm = median (min–max) of ${WARM_RUNS} more, each on a different key so the Cache API never answers. Node: the same pipeline code (bytes in hand, no HTTP), median of ${WARM_RUNS} after one warm-up. sharp: the equivalent operation with its defaults (shrink-on-load included), median of ${WARM_RUNS} after one warm-up, each run right after one of the workerd warm requests so both are timed over the same seconds. SSIM vs sharp: mean SSIM of our response and sharp's output for the same command (lossy encodings on both sides).`,
+  `workerd: the deploy bundle in workerd (Miniflare, local R2; not behind \`wrangler dev\`'s proxy), wall time of the HTTP request over loopback, one fresh process per scenario (no cache answers locally: every request renders). Cold = its first request (codec instantiation included); first ${FIRST_RUNS} = median (max) of the ${FIRST_RUNS} requests after it, while V8 still runs the wasm from its baseline compiler; warm = median (min–max) of ${WARM_RUNS} requests after ${SETTLE_RUNS} more untimed. Node: the same pipeline code (bytes in hand, no HTTP), median of ${WARM_RUNS} after one warm-up. sharp: the equivalent operation (shrink-on-load included) with its default ${SHARP_THREADS} threads (what a user would run instead; the ratios are against it) and with 1 thread, each timed right after one of the workerd requests so both sides are timed over the same seconds. SSIM vs sharp: mean SSIM of our response and sharp's output for the same command (lossy encodings on both sides).`,
   '',
 );
+const floors = results.flatMap((r) => r.workerd?.floor ?? []);
+if (floors.length > 0) {
+  lines.push(
+    `A request that does no image work (a 404) takes ${median(floors).toFixed(1)} ms median over the same loopback: the floor under every workerd figure (sharp's has no HTTP).`,
+    '',
+  );
+}
 lines.push(
-  '| # | Scenario | Input | workerd cold | workerd warm | Node | sharp | ours/sharp | SSIM vs sharp |',
+  `| # | Scenario | Input | workerd cold | first ${FIRST_RUNS} | workerd warm | Node | sharp | sharp 1 thread | first/sharp | warm/sharp | warm/sharp 1 thread | SSIM vs sharp |`,
 );
-lines.push('|---|---|---|---|---|---|---|---|---|');
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const s = r.scenario;
   const inputText = `${r.input.width}×${r.input.height} ${r.input.format}, ${(r.input.bytes.length / 1e6).toFixed(1)} MB`;
@@ -567,13 +597,15 @@ for (const r of results) {
   if (!r.supported) {
     const why = r.refused ? `refused: ${r.refused}` : 'not yet supported';
     lines.push(
-      `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | ${why} | | | ${ms(sharpMedian)} | n/a | |`,
+      `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | ${why} | | | | ${ms(sharpMedian)} | ${ms(median(r.sharp.oneThread))} | n/a | n/a | n/a | |`,
     );
     continue;
   }
   const warm = r.workerd.warm;
+  const first = r.workerd.first;
+  const single = median(r.sharp.oneThread);
   lines.push(
-    `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | ${ms(r.workerd.cold)} | ${ms(median(warm))} (${Math.round(Math.min(...warm))}–${Math.round(Math.max(...warm))}) | ${ms(median(r.node.warm))} | ${ms(sharpMedian)} | ${(median(warm) / sharpMedian).toFixed(2)}× | ${r.similarity} |`,
+    `| ${s.id} | ${s.title}<br>\`${s.command}\` | ${inputText} | ${ms(r.workerd.cold)} | ${ms(median(first))} (${Math.round(Math.max(...first))}) | ${ms(median(warm))} (${Math.round(Math.min(...warm))}–${Math.round(Math.max(...warm))}) | ${ms(median(r.node.warm))} | ${ms(sharpMedian)} | ${ms(single)} | ${(median(first) / sharpMedian).toFixed(2)}× | ${(median(warm) / sharpMedian).toFixed(2)}× | ${(median(warm) / single).toFixed(2)}× | ${r.similarity} |`,
   );
 }
 lines.push('', '## Memory', '');

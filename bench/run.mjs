@@ -266,10 +266,10 @@ const SHARP_THREADS = sharp.concurrency();
  * One run of sharp doing the equivalent work: its time and its output, with its default threads
  * (what a user would run instead) or one (a Worker renders on one thread).
  */
-async function sharpOnce(input, operation, threads = SHARP_THREADS) {
+async function sharpOnce(input, operation, threads = SHARP_THREADS, options = {}) {
   sharp.concurrency(threads);
   const begin = performance.now();
-  const output = await operation(sharp(input), objects);
+  const output = await operation(sharp(input, options), objects);
   return { elapsed: performance.now() - begin, output };
 }
 
@@ -322,11 +322,16 @@ for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
   const sharpResult = {
     warm: [],
     oneThread: [],
-    output: (await sharpOnce(input.bytes, scenario.sharp)).output,
+    output: (await sharpOnce(input.bytes, scenario.sharp, SHARP_THREADS, scenario.sharpOptions))
+      .output,
   };
   const timeSharp = async () => {
-    sharpResult.warm.push((await sharpOnce(input.bytes, scenario.sharp)).elapsed);
-    sharpResult.oneThread.push((await sharpOnce(input.bytes, scenario.sharp, 1)).elapsed);
+    sharpResult.warm.push(
+      (await sharpOnce(input.bytes, scenario.sharp, SHARP_THREADS, scenario.sharpOptions)).elapsed,
+    );
+    sharpResult.oneThread.push(
+      (await sharpOnce(input.bytes, scenario.sharp, 1, scenario.sharpOptions)).elapsed,
+    );
   };
   let supported = true;
   try {

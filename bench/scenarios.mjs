@@ -102,6 +102,12 @@ export async function makeInputs() {
     ),
     '1080p': await save('1080p.jpg', raw(await photo(1920, 1080, 0)).jpeg({ quality: 90 }), 'jpeg'),
     thumb: await save('thumb.jpg', raw(await photo(600, 450, 0)).jpeg({ quality: 90 }), 'jpeg'),
+    // A 10-frame 370×285 animation (test/fixtures/formats/animated-loop-3.gif, CC0).
+    gif: await save(
+      'animated.gif',
+      sharp(resolve(root, 'test/fixtures/formats/animated-loop-3.gif'), { animated: true }).gif(),
+      'gif',
+    ),
   };
 }
 
@@ -283,5 +289,34 @@ export const SCENARIOS = [
     input: '6mp',
     command: 'image/resize,w_800/rotate,a_10',
     sharp: (s) => s.resize(800).rotate(10, { background: '#fff' }).jpeg({ quality: 85 }).toBuffer(),
+  },
+  {
+    id: 's15',
+    title: '12 MP JPEG re-encoded at full size (quality only)',
+    input: '12mp',
+    command: 'image/quality,Q_80',
+    sharp: (s) => s.jpeg({ quality: 80 }).toBuffer(),
+  },
+  {
+    id: 's16',
+    title: '12 MP JPEG → WebP at full size (format only)',
+    input: '12mp',
+    command: 'image/format,f_webp',
+    sharp: (s) => s.webp({ quality: 85 }).toBuffer(),
+  },
+  {
+    id: 's17',
+    title: '12 MP JPEG → PNG at full size (format only)',
+    input: '12mp',
+    command: 'image/format,f_png',
+    sharp: (s) => s.png().toBuffer(),
+  },
+  {
+    id: 's18',
+    title: 'Animated GIF (10 frames) → animated WebP',
+    input: 'gif',
+    command: 'image/format,f_webp',
+    sharpOptions: { animated: true },
+    sharp: (s) => s.webp({ quality: 85 }).toBuffer(),
   },
 ];

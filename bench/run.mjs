@@ -572,7 +572,7 @@ lines.push(
     )
       .map(([name, source]) => `${name} ${source.version}`)
       .join(', ')}, ` +
-    `@jsquash/webp ${version('@jsquash/webp')}, avif ${version('@jsquash/avif')}, png ${version('@jsquash/png')}; our JPEG encoder and resampler (wasm/).`,
+    `@jsquash/avif ${version('@jsquash/avif')}, png ${version('@jsquash/png')}; our JPEG and WebP encoders and resampler (wasm/).`,
   '',
 );
 lines.push(

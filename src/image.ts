@@ -61,7 +61,10 @@ export interface RasterImage extends Size {
   frames: Frame[];
   /** Whether any pixel may be non-opaque: decides premultiplied resampling and flattening. */
   hasAlpha: boolean;
-  /** Animation repeat count as the source stored it (0 forever); absent for stills. */
+  /**
+   * How many times the animation plays, 0 forever (WebP's loop count; a GIF stores one less);
+   * absent for stills.
+   */
   loopCount?: number;
   view?: ImageView;
 }

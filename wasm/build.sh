@@ -18,6 +18,8 @@ WEBP_PACKAGE=libwebp
 WEBP_VERSION=1.2.4-0.2+deb12u1
 FREETYPE_PACKAGE=freetype
 FREETYPE_VERSION=2.12.1+dfsg-5+deb12u4
+ZLIB_PACKAGE=zlib
+ZLIB_VERSION=1:1.2.13.dfsg-1
 EMSCRIPTEN_VERSION=3.1.6~dfsg-5
 OPT=(-O3 -msimd128 -flto)
 
@@ -39,13 +41,17 @@ export NODE_PATH="/usr/share/nodejs:/usr/lib/nodejs:${NODE_PATH:-}"
 
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 apt-get source --download-only "$JPEG_PACKAGE=$JPEG_VERSION" "$WEBP_PACKAGE=$WEBP_VERSION" \
-  "$FREETYPE_PACKAGE=$FREETYPE_VERSION"
+  "$FREETYPE_PACKAGE=$FREETYPE_VERSION" "$ZLIB_PACKAGE=$ZLIB_VERSION"
 dpkg-source -x "${JPEG_PACKAGE}_${JPEG_VERSION#*:}.dsc" jpeg >/dev/null
 # Our changes to libjpeg-turbo, each with bit-identical output (see the patches): faster Huffman
-# decoding, and wasm SIMD for colour conversion and chroma upsampling.
-for change in huffman simd; do patch -d jpeg -p1 --quiet <"$here/jpeg/$change.patch"; done
+# decoding, wasm SIMD for colour conversion and chroma upsampling; for the encoder, wasm SIMD for
+# colour conversion, downsampling, DCT and quantisation, and faster Huffman encoding.
+for change in huffman simd encoder-simd encoder-huffman; do
+  patch -d jpeg -p1 --quiet <"$here/jpeg/$change.patch"
+done
 dpkg-source -x "${WEBP_PACKAGE}_${WEBP_VERSION}.dsc" webp >/dev/null
 dpkg-source -x "${FREETYPE_PACKAGE}_${FREETYPE_VERSION}.dsc" freetype >/dev/null
+dpkg-source -x "${ZLIB_PACKAGE}_${ZLIB_VERSION#*:}.dsc" zlib >/dev/null
 
 # --- libjpeg-turbo (static, no SIMD: its SIMD is x86/ARM assembly) ------------------------------
 mkdir -p jpeg/build && cd jpeg/build
@@ -75,12 +81,26 @@ emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createJpegEncoder \
   -I jpeg -I jpeg/build "$here/jpeg/encoder.c" jpeg/build/libjpeg.a \
   -o "$here/dist/jpeg_enc.js"
 
+# --- our PNG encoder on zlib (its deflate half only) ---------------------------------------------
+emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createPngEncoder \
+  -s EXPORTED_FUNCTIONS=_png_enc_begin,_png_enc_strip_rows,_png_enc_push,_png_enc_finish,_png_enc_output,_png_enc_size,_png_enc_take,_png_enc_release \
+  -I zlib zlib/adler32.c zlib/crc32.c zlib/deflate.c zlib/trees.c zlib/zutil.c \
+  "$here/png/encoder.c" -o "$here/dist/png_enc.js"
+
 # --- libwebp decoder and demuxer (plain C sources, its SSE2 paths off) ---------------------------
 emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createWebpDecoder \
   -s EXPORTED_FUNCTIONS=_webp_decode,_webp_alloc,_webp_free,_webp_result_code,_webp_anim_open,_webp_anim_loop_count,_webp_anim_next,_webp_anim_timestamp,_webp_anim_close \
   -DWEBP_DISABLE_STATS -I webp -I webp/src \
   webp/src/dec/*.c webp/src/dsp/*.c webp/src/utils/*.c webp/src/demux/*.c \
   "$here/webp/decoder.c" -o "$here/dist/webp_dec.js"
+
+# --- libwebp encoder and animation encoder (its SSE2/SSE4.1 paths, compiled to wasm SIMD: 2-3x the
+# speed of the plain C, with the same output) ---------------------------------------------------
+emcc "${EMFLAGS[@]}" -msse4.1 -s EXPORT_NAME=createWebpEncoder \
+  -s EXPORTED_FUNCTIONS=_webp_enc_strip_rows,_webp_enc_failure,_webp_enc_begin,_webp_enc_push,_webp_enc_finish,_webp_enc_size,_webp_enc_release,_webp_anim_enc_begin,_webp_anim_enc_push,_webp_anim_enc_add,_webp_anim_enc_finish \
+  -DWEBP_DISABLE_STATS -I webp -I webp/src \
+  webp/src/enc/*.c webp/src/dsp/*.c webp/src/utils/*.c webp/src/mux/*.c webp/src/dec/*.c \
+  webp/src/demux/*.c webp/sharpyuv/*.c "$here/webp/encoder.c" -o "$here/dist/webp_enc.js"
 
 # --- our pixel kernels: resampler, blur, compositing, rotation (no third-party source; standalone module, no glue) -----------
 emcc "${OPT[@]}" -s STANDALONE_WASM=1 --no-entry \
@@ -110,10 +130,11 @@ cat >"$here/manifest.json" <<JSON
   "sources": {
     "$JPEG_PACKAGE": { "version": "$JPEG_VERSION", "orig": "$(ls ${JPEG_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${JPEG_PACKAGE}_*.orig.tar.gz)" },
     "$WEBP_PACKAGE": { "version": "$WEBP_VERSION", "orig": "$(ls ${WEBP_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${WEBP_PACKAGE}_*.orig.tar.gz)" },
-    "$FREETYPE_PACKAGE": { "version": "$FREETYPE_VERSION", "orig": "$(ls ${FREETYPE_PACKAGE}_*.orig.tar.xz)", "sha256": "$(sha ${FREETYPE_PACKAGE}_*.orig.tar.xz)" }
+    "$FREETYPE_PACKAGE": { "version": "$FREETYPE_VERSION", "orig": "$(ls ${FREETYPE_PACKAGE}_*.orig.tar.xz)", "sha256": "$(sha ${FREETYPE_PACKAGE}_*.orig.tar.xz)" },
+    "$ZLIB_PACKAGE": { "version": "$ZLIB_VERSION", "orig": "$(ls ${ZLIB_PACKAGE}_*.orig.tar.bz2)", "sha256": "$(sha ${ZLIB_PACKAGE}_*.orig.tar.bz2)" }
   },
   "inputs": {
-$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/decoder.c jpeg/encoder.c webp/decoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h; do
+$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c; do
     echo "    \"$input\": \"$(sha "$here/$input")\","
   done | sed '$ s/,$//')
   },
@@ -122,8 +143,12 @@ $(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/decoder.c jpeg/encoder.c 
     "dist/jpeg_dec.js": "$(sha "$here/dist/jpeg_dec.js")",
     "dist/jpeg_enc.wasm": "$(sha "$here/dist/jpeg_enc.wasm")",
     "dist/jpeg_enc.js": "$(sha "$here/dist/jpeg_enc.js")",
+    "dist/png_enc.wasm": "$(sha "$here/dist/png_enc.wasm")",
+    "dist/png_enc.js": "$(sha "$here/dist/png_enc.js")",
     "dist/webp_dec.wasm": "$(sha "$here/dist/webp_dec.wasm")",
     "dist/webp_dec.js": "$(sha "$here/dist/webp_dec.js")",
+    "dist/webp_enc.wasm": "$(sha "$here/dist/webp_enc.wasm")",
+    "dist/webp_enc.js": "$(sha "$here/dist/webp_enc.js")",
     "dist/kernels.wasm": "$(sha "$here/dist/kernels.wasm")",
     "dist/text.wasm": "$(sha "$here/dist/text.wasm")"
   }

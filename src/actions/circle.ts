@@ -28,6 +28,7 @@ export const circle = defineAction({
     return { width, height };
   },
   sourceNeeds: (input, args) => ({ scale: 1, region: circleSquare(input, args.r) }),
+  addsAlpha: () => true,
   apply: async (image, args) => {
     const square = cutRect(image, circleSquare(logicalSize(image), args.r));
     // Outside the disc is transparent; jpg and bmp outputs flatten it onto white (§7.2).

@@ -1,9 +1,13 @@
 import { BosError, messages, missingParameter } from '../errors';
 import { canonicalValue, parseValue, type Args, type ParamSpecs, type ParamValue } from './params';
-import type { ActionDefinition, BoundAction, RawAction } from './types';
+import type { ActionDefinition, ActionStage, BoundAction, RawAction } from './types';
 
 export interface RegisteredAction {
   name: string;
+  /** The grammar as declared, for descriptions of the registry (`/_bos/actions.json`). */
+  stage: ActionStage;
+  params: ParamSpecs;
+  bareKey: string | undefined;
   bind(raw: RawAction): BoundAction;
 }
 
@@ -17,6 +21,9 @@ export function defineAction<P extends ParamSpecs>(
   const { name, params } = definition;
   return {
     name,
+    stage: definition.stage,
+    params,
+    bareKey: definition.bareKey,
     bind(raw: RawAction): BoundAction {
       const values: Record<string, ParamValue> = {};
       const given: Array<[string, string]> = [...raw.params];
@@ -70,6 +77,7 @@ export function defineAction<P extends ParamSpecs>(
             : definition.missing?.(args),
         outputSize: (input) => (outputSize ? outputSize(input, args) : input),
         resamples: definition.resamples ?? false,
+        addsAlpha: definition.addsAlpha?.(args) ?? false,
         sourceNeeds: (input) => (sourceNeeds ? sourceNeeds(input, args) : { scale: 1 }),
         forwardNeeds: (input, downstream) => forwardNeeds?.(input, args, downstream),
         resources: definition.resources?.(args) ?? [],

@@ -142,6 +142,11 @@ export const resize = defineAction({
   },
   outputSize: (input, args) => resultSize(input, resizeGeometry(input, args)),
   resamples: true,
+  // A pad with a translucent colour; a blurred background is the picture's own alpha.
+  addsAlpha: (args) =>
+    args.m === 'pad' &&
+    (args.radius === undefined || args.sigma === undefined) &&
+    args.color.a < 255,
   sourceNeeds,
   apply: (image, args) => applyGeometry(image, resizeGeometry(logicalSize(image), args), args),
 });

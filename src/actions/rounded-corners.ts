@@ -7,6 +7,7 @@ export const roundedCorners = defineAction({
   name: 'rounded-corners',
   stage: 'pixels',
   params: { r: required(int(1, 4096)) },
+  addsAlpha: () => true,
   // PROTOCOL.md §3.5: r clamped to half the shorter side; corners transparent (white for jpg, bmp).
   apply: async (image, args) => {
     const r = Math.min(args.r, Math.floor(Math.min(image.width, image.height) / 2));

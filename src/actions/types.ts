@@ -114,6 +114,11 @@ export interface ActionDefinition<P extends ParamSpecs> {
   /** Whether `apply` runs the resampler (its memory counts in the planner's prediction). */
   resamples?: boolean;
   /**
+   * Whether these arguments may make an opaque image transparent (the planner then counts what
+   * an encoder needs for transparency, WebP's alpha plane).
+   */
+  addsAlpha?: (args: Args<P>) => boolean;
+  /**
    * For actions that carry a reduced view through unchanged in meaning (a quarter turn, a crop):
    * the next action's needs, given in this action's output, mapped back onto its input; undefined
    * when they cannot pass.
@@ -147,6 +152,7 @@ export interface BoundAction {
   missing: string | undefined;
   outputSize(input: Size): Size;
   resamples: boolean;
+  addsAlpha: boolean;
   sourceNeeds(input: Size): SourceNeeds;
   forwardNeeds(input: Size, downstream: SourceNeeds): SourceNeeds | undefined;
   resources: ResourceRef[];

@@ -21,6 +21,12 @@ export interface ImageProbe {
   icc?: EmbeddedProfile;
   /** libjpeg quality estimated from the quantisation tables (JPEG only). */
   jpegQuality: number | undefined;
+  /**
+   * A JPEG in several scans (progressive, or components in separate scans): bytes per stored
+   * pixel of the DCT coefficients libjpeg keeps until the last scan, whatever the decode scale
+   * (2 per coefficient: 3 for 4:2:0, 6 for 4:4:4). Absent for single-scan JPEGs and other formats.
+   */
+  jpegCoefficientBytes?: number;
   hasAlpha: boolean;
 }
 
@@ -74,10 +80,28 @@ export interface FormatMemory {
    * While decoding, beyond the JS copy of the source: copies of the decoded frames and of the
    * source held at the peak (decoders that cannot reduce keep more in their own memory).
    */
-  decoder(source: { frames: number }): { frameCopies: number; sourceCopies: number };
+  decoder(source: Pick<ImageProbe, 'frames' | 'jpegCoefficientBytes'>): {
+    frameCopies: number;
+    sourceCopies: number;
+    /** Bytes per stored pixel held whatever the decode scale (a multi-scan JPEG's coefficients). */
+    sourcePixelBytes?: number;
+  };
   /** Encoder bytes per output pixel of each encoded frame, and fixed bytes. */
   encoderBytesPerPixel: number;
   encoderFixedBytes: number;
+  /**
+   * A leaner encoder path for large outputs that are not progressive (JPEG without optimised
+   * Huffman tables): its bytes per output pixel, in place of encoderBytesPerPixel.
+   */
+  leanEncoder?: { abovePixels: number; bytesPerPixel: number };
+  /** Encoder bytes per output pixel added when the output has transparency (WebP's alpha plane). */
+  encoderAlphaBytesPerPixel?: number;
+  /**
+   * Encoders that take an animation one frame at a time (WebP): bytes per output pixel of what
+   * they keep whatever the frame count (canvases), and per pixel of each frame (what they keep of
+   * it until the file is assembled), in place of encoderBytesPerPixel for every frame.
+   */
+  animationEncoder?: { canvasBytesPerPixel: number; frameBytesPerPixel: number };
 }
 
 /** Everything the service knows about one format: the only place a format's facts live. */

@@ -18,14 +18,16 @@ export const ISOLATE_BASE_BYTES = 22 * MIB;
  *   reduced decodes as small as 500 px, 12 MP → 400 px WebP measures +30–32 MiB in all);
  * - the source twice (JS bytes and the decoder's copy);
  * - the decoder: copies of the decoded RGBA and of the source, as its format module declares
- *   (twice the frames for decoders that reduce; decoders that cannot, PNG, AVIF and HEIC, hold the
- *   source and three frame-sized buffers more in their own memory, measured on a 3 MP PNG);
+ *   (JPEG 1.2 frames, plus a multi-scan file's coefficients at any scale; WebP twice the frames;
+ *   decoders that cannot reduce, PNG, AVIF and HEIC, hold the source and three frame-sized buffers
+ *   more in their own memory, measured on a 3 MP PNG);
  * - then the largest stage: an action's input and output frames alive together (orientation
  *   counts as a stage), plus, for a resize, the resampler's memory (the source is streamed in by
  *   rows, so only its horizontally resampled rows, output width × input height, and its output);
  * - the encoder, as its format module declares per output pixel (JPEG ~6: a 6 MP JPEG
- *   re-encoded at full size measured +65 MiB in all; WebP ~10: 6 MP to WebP at full size
- *   measured +113 MiB, 126 predicted; PNG ~14; AVIF another 16 MiB and ~32 a pixel);
+ *   re-encoded at full size measured +65 MiB in all; WebP ~3.3, ~23 with transparency, and for
+ *   an animation ~30 of one canvas plus ~1 a frame: 12 MP JPEG to WebP at full size measured
+ *   +101–106 MiB, 116 predicted; PNG ~4, the file twice; AVIF another 16 MiB and ~32 a pixel);
  * - what the actions declare beyond their frames (a watermark's picture, say).
  */
 export function predictPeakBytes(input: {
@@ -41,15 +43,26 @@ export function predictPeakBytes(input: {
   format: OutputFormat;
   /** Frames the plan decodes. */
   frames: number;
+  /** Whether the output may have transparency (the source's, or an action's). */
+  alpha: boolean;
   /** Bytes the actions declared beyond their frames. */
   extraBytes: number;
+  /** Whether the output is progressive (a JPEG then needs its whole coefficient buffer). */
+  progressive?: boolean;
 }): number {
   const { probe, sourceBytes, hint, sizes, resamples, oriented, output, format, frames } = input;
   const decodedSize = decodedDimensions(probe, hint);
   const frameBytes = (size: Size) => 4 * size.width * size.height * frames;
   const decoded = frameBytes(decodedSize);
-  const { frameCopies, sourceCopies } = formatModule(probe.format).memory.decoder(probe);
-  const decoder = frameCopies * decoded + sourceCopies * sourceBytes;
+  const {
+    frameCopies,
+    sourceCopies,
+    sourcePixelBytes = 0,
+  } = formatModule(probe.format).memory.decoder(probe);
+  const decoder =
+    frameCopies * decoded +
+    sourceCopies * sourceBytes +
+    sourcePixelBytes * probe.width * probe.height;
   // Frames held while each stage runs beyond the decoded one (already counted in `decoder`).
   let previous = oriented ? decodedSize : undefined;
   let stage = previous ? frameBytes(previous) : 0;
@@ -62,11 +75,18 @@ export function predictPeakBytes(input: {
     stage = Math.max(stage, inputBytes + frameBytes(size) + resampler);
     previous = size;
   });
-  const encoding = formatModule(format);
-  const encodedFrames = encoding.keepsAnimation ? frames : 1;
-  const encoder =
-    encoding.memory.encoderFixedBytes +
-    output.width * output.height * encodedFrames * encoding.memory.encoderBytesPerPixel;
+  const { keepsAnimation, memory } = formatModule(format);
+  const encodedFrames = keepsAnimation ? frames : 1;
+  const outputPixels = output.width * output.height;
+  const animation = encodedFrames > 1 ? memory.animationEncoder : undefined;
+  const perPixel = animation
+    ? animation.canvasBytesPerPixel + encodedFrames * animation.frameBytesPerPixel
+    : encodedFrames *
+      ((memory.leanEncoder && !input.progressive && outputPixels > memory.leanEncoder.abovePixels
+        ? memory.leanEncoder.bytesPerPixel
+        : memory.encoderBytesPerPixel) +
+        (input.alpha ? (memory.encoderAlphaBytesPerPixel ?? 0) : 0));
+  const encoder = memory.encoderFixedBytes + outputPixels * perPixel;
   return ISOLATE_BASE_BYTES + 2 * sourceBytes + decoder + stage + encoder + input.extraBytes;
 }
 

@@ -76,7 +76,9 @@ export function planImage(
       output: size,
       format,
       frames,
+      alpha: probe.hasAlpha || command.pixelActions.some((action) => action.addsAlpha),
       extraBytes,
+      progressive: command.encoder.progressive ?? false,
     });
   const decodeHint = chooseDecodeHint(probe, orientation, needs, predict, config.memoryBudgetBytes);
   return {

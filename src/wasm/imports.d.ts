@@ -21,3 +21,11 @@ declare module '*/wasm/dist/jpeg_enc.js' {
   const factory: unknown;
   export default factory;
 }
+declare module '*/wasm/dist/png_enc.js' {
+  const factory: unknown;
+  export default factory;
+}
+declare module '*/wasm/dist/webp_enc.js' {
+  const factory: unknown;
+  export default factory;
+}

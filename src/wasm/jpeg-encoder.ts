@@ -7,7 +7,13 @@ import type { Size } from '../image';
 /** Exports of our libjpeg-turbo encoder (wasm/jpeg/encoder.c): rows pushed in strips. */
 interface JpegEncoderExports {
   HEAPU8: Uint8Array;
-  _jpeg_enc_begin(width: number, height: number, quality: number, progressive: number): number;
+  _jpeg_enc_begin(
+    width: number,
+    height: number,
+    quality: number,
+    progressive: number,
+    optimize: number,
+  ): number;
   _jpeg_enc_strip_rows(): number;
   _jpeg_enc_push(rows: number): number;
   _jpeg_enc_finish(): number;
@@ -23,8 +29,8 @@ export const jpegEncoderModule = emscriptenModule<JpegEncoderExports>(
 
 /**
  * Encodes an RGBA frame fed by strips of rows, so the frame is never copied into the encoder
- * whole: its memory is the strip, the Huffman-optimisation coefficient buffer (~3 bytes a pixel)
- * and the output. Returns a copy of the JPEG.
+ * whole: its memory is the strip, the output and, with optimised Huffman tables (or progressive),
+ * a coefficient buffer of the whole image (~3 bytes a pixel at 4:2:0). Returns a copy of the JPEG.
  */
 export function encodeJpegRgba(
   module: JpegEncoderExports,
@@ -32,9 +38,16 @@ export function encodeJpegRgba(
   size: Size,
   quality: number,
   progressive: boolean,
+  optimize: boolean,
 ): Uint8Array {
   try {
-    const strip = module._jpeg_enc_begin(size.width, size.height, quality, progressive ? 1 : 0);
+    const strip = module._jpeg_enc_begin(
+      size.width,
+      size.height,
+      quality,
+      progressive ? 1 : 0,
+      optimize ? 1 : 0,
+    );
     if (strip === 0) throw new WasmOutOfMemory('jpeg-enc');
     const fed = feedStrips(data, size, {
       heap: () => module.HEAPU8,

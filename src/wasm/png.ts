@@ -1,26 +1,17 @@
 import pngWasm from '@jsquash/png/codec/pkg/squoosh_png_bg.wasm?module';
 import { exportedMemory, WasmModule } from './loader';
-import type { Size } from '../image';
 
 /**
- * squoosh_png (Rust `png` crate, wasm-bindgen) from @jsquash/png. Its generated glue keeps one
+ * squoosh_png (Rust `png` crate, wasm-bindgen) from @jsquash/png, used to decode (PNG is written
+ * by our own encoder, png-encoder.ts). Its generated glue keeps one
  * instance in a module-level variable that can never be replaced, so an instance could never give
  * its memory back; this binding instantiates the same wasm with the same imports itself.
  */
 interface PngExports {
   memory: WebAssembly.Memory;
   decode(pointer: number, length: number): number;
-  encode(
-    result: number,
-    pointer: number,
-    length: number,
-    width: number,
-    height: number,
-    bitDepth: number,
-  ): void;
   __wbindgen_malloc(size: number, align: number): number;
   __wbindgen_free(pointer: number, size: number, align: number): void;
-  __wbindgen_add_to_stack_pointer(delta: number): number;
 }
 
 interface DecodedPng {
@@ -109,21 +100,4 @@ function copyIn(exports: PngExports, data: Uint8Array): number {
 export function decodePngRgba(png: PngInstance, bytes: Uint8Array): DecodedPng {
   const pointer = copyIn(png.exports, bytes);
   return png.take(png.exports.decode(pointer, bytes.length)) as DecodedPng;
-}
-
-/** An 8-bit RGBA PNG (a copy). */
-export function encodePngRgba(png: PngInstance, data: Uint8Array, size: Size): Uint8Array {
-  const { exports } = png;
-  const result = exports.__wbindgen_add_to_stack_pointer(-16);
-  try {
-    const pointer = copyIn(exports, data);
-    exports.encode(result, pointer, data.length, size.width, size.height, 8);
-    const words = new Int32Array(exports.memory.buffer, result, 2);
-    const [output = 0, length = 0] = words;
-    const encoded = new Uint8Array(exports.memory.buffer, output, length).slice();
-    exports.__wbindgen_free(output, length, 1);
-    return encoded;
-  } finally {
-    exports.__wbindgen_add_to_stack_pointer(16);
-  }
 }

@@ -1,16 +1,27 @@
-import webpEncFactory from '@jsquash/webp/codec/enc/webp_enc_simd.js';
-import webpEncWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm';
-import { emscriptenModule } from './loader';
-import type { Size } from '../image';
+import webpEncFactory from '../../wasm/dist/webp_enc.js';
+import webpEncWasm from '../../wasm/dist/webp_enc.wasm';
+import { emscriptenModule, WasmOutOfMemory } from './loader';
+import { feedStrips } from './strips';
+import type { Frame, Size } from '../image';
 
-/** libwebp's encoder as @jsquash/webp builds it (SIMD glue and module). */
+/**
+ * Exports of our libwebp encoder (wasm/webp/encoder.c): stills and animation frames pushed in
+ * strips of RGBA rows, lossy at libwebp's default settings (method 4) with a lossless alpha plane.
+ */
 interface WebpEncoderExports {
-  encode(
-    data: Uint8Array,
-    width: number,
-    height: number,
-    options: Record<string, number>,
-  ): Uint8Array | null;
+  HEAPU8: Uint8Array;
+  _webp_enc_strip_rows(): number;
+  _webp_enc_begin(width: number, height: number, quality: number): number;
+  _webp_enc_push(rows: number): number;
+  _webp_enc_finish(): number;
+  _webp_enc_size(): number;
+  _webp_enc_release(): void;
+  /** Why the last call failed: 1 memory ran out, 2 anything else. */
+  _webp_enc_failure(): number;
+  _webp_anim_enc_begin(width: number, height: number, quality: number, loopCount: number): number;
+  _webp_anim_enc_push(rows: number): number;
+  _webp_anim_enc_add(timestampMs: number): number;
+  _webp_anim_enc_finish(endMs: number): number;
 }
 
 export const webpEncoderModule = emscriptenModule<WebpEncoderExports>(
@@ -19,46 +30,75 @@ export const webpEncoderModule = emscriptenModule<WebpEncoderExports>(
   webpEncWasm,
 );
 
-/** libwebp's defaults as @jsquash/webp ships them (method 4, VP8 filters on). */
-const WEBP_DEFAULTS: Record<string, number> = {
-  quality: 75,
-  target_size: 0,
-  target_PSNR: 0,
-  method: 4,
-  sns_strength: 50,
-  filter_strength: 60,
-  filter_sharpness: 0,
-  filter_type: 1,
-  partitions: 0,
-  segments: 4,
-  pass: 1,
-  show_compressed: 0,
-  preprocessing: 0,
-  autofilter: 0,
-  partition_limit: 0,
-  alpha_compression: 1,
-  alpha_filtering: 1,
-  alpha_quality: 100,
-  lossless: 0,
-  exact: 0,
-  image_hint: 0,
-  emulate_jpeg_size: 0,
-  thread_level: 0,
-  low_memory: 0,
-  near_lossless: 100,
-  use_delta_palette: 0,
-  use_sharp_yuv: 0,
-};
+/** The encoder's failure as an error: memory (the pipeline answers 503) or anything else. */
+const failed = (module: WebpEncoderExports): Error =>
+  module._webp_enc_failure() === 1
+    ? new WasmOutOfMemory('webp-enc')
+    : new Error('webp-enc: the encoder refused the picture');
 
-/** A lossy WebP of one RGBA frame (a copy); undefined when the encoder fails. */
+/** Feeds one frame to the encoder's strip buffer; false when a push failed. */
+const feed = (
+  module: WebpEncoderExports,
+  data: Uint8Array,
+  size: Size,
+  strip: number,
+  push: (rows: number) => number,
+) =>
+  feedStrips(data, size, {
+    heap: () => module.HEAPU8,
+    strip,
+    stripRows: module._webp_enc_strip_rows(),
+    push: (rows) => push(rows) === 0,
+  });
+
+/**
+ * A lossy WebP of one RGBA frame fed by strips: the encoder converts each strip to YUV 4:2:0 as
+ * it arrives, so its memory holds the picture as YUV(A) (1.5 bytes a pixel, 2.5 with
+ * transparency) and libwebp's working memory, never the RGBA frame. Returns a copy of the WebP.
+ */
 export function encodeWebpRgba(
   module: WebpEncoderExports,
   data: Uint8Array,
   size: Size,
   quality: number,
-): Uint8Array | undefined {
-  // Lossless alpha planes cost little and avoid halos on edges.
-  const options = { ...WEBP_DEFAULTS, quality, alpha_quality: 100 };
-  const output = module.encode(data, size.width, size.height, options);
-  return output && output.length > 0 ? output.slice() : undefined;
+): Uint8Array {
+  try {
+    const strip = module._webp_enc_begin(size.width, size.height, quality);
+    if (strip === 0) throw failed(module);
+    const fed = feed(module, data, size, strip, (rows) => module._webp_enc_push(rows));
+    if (!fed) throw failed(module);
+    const output = module._webp_enc_finish();
+    if (output === 0) throw failed(module);
+    return module.HEAPU8.slice(output, output + module._webp_enc_size());
+  } finally {
+    module._webp_enc_release();
+  }
+}
+
+/**
+ * An animated lossy WebP (libwebp's WebPAnimEncoder) of frames fed one at a time, each by strips,
+ * keeping every frame's delay and the loop count (0: forever). Returns a copy of the WebP.
+ */
+export function encodeWebpAnimation(
+  module: WebpEncoderExports,
+  frames: readonly Frame[],
+  size: Size,
+  quality: number,
+  loopCount: number,
+): Uint8Array {
+  try {
+    const strip = module._webp_anim_enc_begin(size.width, size.height, quality, loopCount);
+    if (strip === 0) throw failed(module);
+    let timestamp = 0;
+    for (const frame of frames) {
+      const fed = feed(module, frame.data, size, strip, (rows) => module._webp_anim_enc_push(rows));
+      if (!fed || module._webp_anim_enc_add(timestamp) !== 0) throw failed(module);
+      timestamp += frame.delayMs;
+    }
+    const output = module._webp_anim_enc_finish(timestamp);
+    if (output === 0) throw failed(module);
+    return module.HEAPU8.slice(output, output + module._webp_enc_size());
+  } finally {
+    module._webp_enc_release();
+  }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeImage } from '../../src/formats/registry';
+import { decodeImage, probeImage } from '../../src/formats/registry';
 import {
   dimensions,
   fixture,
@@ -341,6 +341,51 @@ describe('format, quality, interlace', () => {
     }
   });
 
+  it('a 12 MP JPEG becomes a full-size PNG (issue 16): 4000×3000 RGB, the decoded pixels exactly', async () => {
+    const jpeg = await syntheticJpeg(4000, 3000, 90);
+    await worker.put('s4000x3000.jpg', jpeg);
+    const response = await process('s4000x3000.jpg', 'image/format,f_png');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-bce-image-info')).toBe('width=4000;height=3000');
+    const meta = await sharp(response.body).metadata();
+    expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 4000, 3000, 3]);
+    // Lossless: what our JPEG decoder produced, read back by sharp.
+    const decoded = await decodeImage(jpeg, probeImage(jpeg), { scale: 1 });
+    const back = await sharp(response.body).ensureAlpha().raw().toBuffer();
+    expect(back.equals(Buffer.from(decoded.frames[0]!.data))).toBe(true);
+  });
+
+  it('a 12 MP JPEG becomes a full-size WebP (issue 16): 4000×3000, close to sharp at 1000 px', async () => {
+    const jpeg = await syntheticJpeg(4000, 3000, 90);
+    await worker.put('webp4000x3000.jpg', jpeg);
+    const response = await process('webp4000x3000.jpg', 'image/format,f_webp');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-bce-image-info')).toBe('width=4000;height=3000');
+    expect(await dimensions(response.body)).toEqual({ format: 'webp', width: 4000, height: 3000 });
+    const small = (image: Buffer) => sharp(image).resize(1000).png().toBuffer();
+    expect(await similarity(await small(response.body), sharp(await small(jpeg)))).toBeGreaterThan(
+      0.98,
+    );
+  });
+
+  it('a 12 MP JPEG re-encoded at full size (quality only): baseline in one pass, 4000×3000', async () => {
+    const jpeg = await syntheticJpeg(4000, 3000, 90);
+    await worker.put('jpeg4000x3000.jpg', jpeg);
+    const response = await process('jpeg4000x3000.jpg', 'image/quality,Q_80');
+    expect(response.status).toBe(200);
+    expect(await dimensions(response.body)).toEqual({ format: 'jpeg', width: 4000, height: 3000 });
+    // Standard Huffman tables above 8 MP: still a valid baseline JPEG, close to its source.
+    const meta = await sharp(response.body).metadata();
+    expect(meta.isProgressive).toBe(false);
+    const small = (image: Buffer) => sharp(image).resize(1000).png().toBuffer();
+    expect(await similarity(await small(response.body), sharp(await small(jpeg)))).toBeGreaterThan(
+      0.98,
+    );
+    // Progressive needs every coefficient at once: at 12 MP that does not fit and is refused.
+    const progressive = await process('jpeg4000x3000.jpg', 'image/quality,Q_80/interlace,i_1');
+    expect([progressive.status, progressive.json().code]).toEqual([400, 'ImageTooLarge']);
+  });
+
   it('f_heic is refused; f_gif on a JPEG is a real single-frame GIF; HEIC sources become JPEG (#31)', async () => {
     const heic = await process('s400x300.jpg', 'image/format,f_heic');
     expect([heic.status, heic.json().code, heic.json().message]).toEqual([
@@ -358,7 +403,7 @@ describe('format, quality, interlace', () => {
     expect(await dimensions(fromHeic.body)).toEqual({ format: 'jpeg', width: 100, height: 67 });
   });
 
-  it('animated GIF stays animated through resize, with its delays; other outputs take frame one', async () => {
+  it('animated GIF stays animated through resize, with its delays; PNG takes frame one', async () => {
     const gif = await process('animated.gif', 'image/resize,w_185');
     const meta = await sharp(gif.body, { pages: -1 }).metadata();
     expect([meta.format, meta.pages, meta.width, meta.pageHeight]).toEqual(['gif', 10, 185, 143]);
@@ -370,13 +415,16 @@ describe('format, quality, interlace', () => {
         await similarity(await sharp(gif.body, { page }).png().toBuffer(), reference),
       ).toBeGreaterThan(0.85);
     }
-    const webp = await process('animated.gif', 'image/resize,w_185/format,f_webp');
-    expect((await sharp(webp.body).metadata()).pages ?? 1).toBe(1);
-    // f_auto does not turn an animation into a still WebP.
+    const png = await process('animated.gif', 'image/resize,w_185/format,f_png');
+    expect((await sharp(png.body).metadata()).pages ?? 1).toBe(1);
+    // f_auto keeps the animation either way: animated WebP where accepted, else the GIF.
     const auto = await process('animated.gif', 'image/format,f_auto', { accept: 'image/webp' });
-    expect(auto.headers.get('content-type')).toBe('image/gif');
+    expect(auto.headers.get('content-type')).toBe('image/webp');
     expect(auto.headers.get('vary')).toBe('Accept');
     expect((await sharp(auto.body, { pages: -1 }).metadata()).pages).toBe(10);
+    const plain = await process('animated.gif', 'image/format,f_auto', { accept: 'image/png' });
+    expect(plain.headers.get('content-type')).toBe('image/gif');
+    expect((await sharp(plain.body, { pages: -1 }).metadata()).pages).toBe(10);
   });
 
   it('BMP in and out', async () => {

@@ -1,9 +1,12 @@
+import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { withPixiProperties } from '../../src/formats/avif/pixi';
 import { decodeImage, encodeImage } from '../../src/formats/registry';
 import { probeImage } from '../../src/formats/registry';
 import type { RasterImage } from '../../src/image';
+import { wasmMemoryBytes } from '../../src/wasm/loader';
+import { encodePngStrips, pngEncoderModule } from '../../src/wasm/png-encoder';
 import { fixture, similarity } from '../helpers/images';
 
 const decode = (path: string) => {
@@ -182,6 +185,82 @@ describe('encoders round-trip', () => {
   });
 });
 
+describe('WebP encoding (our libwebp build, wasm/webp/encoder.c)', () => {
+  const settings = { format: 'webp', quality: 85, progressive: false } as const;
+
+  it("a photo fed by strips is libwebp's whole-frame encoding: sharp's WebP, byte for byte", async () => {
+    for (const path of ['photo/flowers.jpeg', 'photo/2569067123_aca715a2ee_o.jpg']) {
+      const photo = await decode(path);
+      const ours = await encodeImage(photo, settings);
+      const theirs = await asSharp(photo).removeAlpha().webp({ quality: 85 }).toBuffer();
+      if (path.includes('flowers')) {
+        expect(await similarity(Buffer.from(ours), sharp(theirs))).toBeGreaterThanOrEqual(0.99);
+      }
+      // Debian's libwebp 1.2.4 and sharp's 1.6.0 code VP8 alike: the same bytes.
+      expect(Buffer.from(ours).equals(theirs)).toBe(true);
+    }
+  });
+
+  it('holds the picture as YUV, never the RGBA frame: 6 MP in less than one frame', async () => {
+    // The largest picture here (an instance that grew past 32 MiB would be dropped after use).
+    const photo = await decode('photo/2569067123_aca715a2ee_o.jpg');
+    await encodeImage(photo, settings);
+    const pixels = photo.width * photo.height;
+    expect(wasmMemoryBytes()['webp-enc']).toBeLessThan(3.5 * pixels);
+  });
+
+  it('transparency arriving after opaque strips, odd sizes: alpha exact, colour close', async () => {
+    const width = 257;
+    const height = 193;
+    const data = new Uint8Array(width * height * 4);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const at = (y * width + x) * 4;
+        data.set([(x * 255) / width, (y * 255) / height, (x * y) % 256, 255], at);
+        // Opaque above row 40 (the alpha plane starts late), then a soft diagonal edge.
+        if (y > 40 && x < y) data[at + 3] = Math.max(0, 255 - 8 * (y - x));
+      }
+    }
+    const image = { width, height, hasAlpha: true, frames: [{ data, delayMs: 0 }] };
+    const bytes = await encodeImage(image, settings);
+    const back = await decodeImage(bytes, probeImage(bytes), { scale: 1 });
+    const alpha = (pixels: Uint8Array) => pixels.filter((_, i) => i % 4 === 3);
+    expect(Buffer.from(alpha(back.frames[0]!.data)).equals(Buffer.from(alpha(data)))).toBe(true);
+    const flat = (pixels: RasterImage) => asSharp(pixels).flatten({ background: '#fff' });
+    expect(await similarity(await flat(back).png().toBuffer(), flat(image))).toBeGreaterThan(0.97);
+  });
+
+  it('an animated WebP re-encoded keeps its frames, delays and loop count', async () => {
+    const source = await decode('formats/rotating-squares.webp');
+    const bytes = await encodeImage(source, settings);
+    const probe = probeImage(bytes);
+    expect(probe).toMatchObject({ format: 'webp', width: 80, height: 80, frames: 9 });
+    const back = await decodeImage(bytes, probe, { scale: 1 });
+    expect(back.frames.map((frame) => frame.delayMs)).toEqual(
+      source.frames.map((frame) => frame.delayMs),
+    );
+    expect([back.loopCount, source.loopCount]).toEqual([0, 0]);
+    for (const index of [0, 4, 8]) {
+      const flat = (image: RasterImage) =>
+        asSharp(image, index).flatten({ background: '#fff' }).png().toBuffer();
+      expect(await similarity(await flat(back), sharp(await flat(source)))).toBeGreaterThan(0.9);
+    }
+  });
+
+  it('GIF loop counts are plays, as WebP and libvips count them (NETSCAPE2.0 stores one less)', async () => {
+    const gif = await decode('formats/animated-loop-3.gif');
+    const meta = await sharp(fixture('formats/animated-loop-3.gif')).metadata();
+    expect([gif.loopCount, meta.loop]).toEqual([3, 3]);
+    const asWebp = await encodeImage(gif, settings);
+    const asGif = await encodeImage(gif, { ...settings, format: 'gif' });
+    expect((await sharp(asWebp).metadata()).loop).toBe(3);
+    expect((await sharp(asGif).metadata()).loop).toBe(3);
+    const once = await encodeImage({ ...gif, loopCount: 1 }, { ...settings, format: 'gif' });
+    expect(Buffer.from(once).includes('NETSCAPE2.0')).toBe(false);
+    expect((await sharp(once).metadata()).loop).toBe(1);
+  });
+});
+
 describe('Adam7 PNG (interlace,i_progressive)', () => {
   it.each([true, false])('is interlaced and lossless (alpha %s)', async (withAlpha) => {
     const source = await decode(
@@ -196,6 +275,142 @@ describe('Adam7 PNG (interlace,i_progressive)', () => {
     ]);
     const back = await sharp(bytes).ensureAlpha().raw().toBuffer();
     expect(back.equals(Buffer.from(source.frames[0]!.data))).toBe(true);
+  });
+});
+
+/** The chunks of a PNG: type, data, and whether the stored CRC matches (checked here, not by a decoder). */
+function pngChunks(png: Uint8Array): Array<{ type: string; data: Uint8Array; crcOk: boolean }> {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes: Uint8Array) => {
+    let c = 0xffffffff;
+    for (const byte of bytes) c = table[(c ^ byte) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const chunks = [];
+  for (let at = 8; at < png.length;) {
+    const length = view.getUint32(at);
+    const data = png.subarray(at + 8, at + 8 + length);
+    chunks.push({
+      type: new TextDecoder().decode(png.subarray(at + 4, at + 8)),
+      data,
+      crcOk: crc(png.subarray(at + 4, at + 8 + length)) === view.getUint32(at + 8 + length),
+    });
+    at += 12 + length;
+  }
+  return chunks;
+}
+
+/** libpng's adaptive choice for one row: the filter with the smallest sum of |signed byte|. */
+function expectedFilter(row: Uint8Array, up: Uint8Array, bpp: number): number {
+  const sums = [0, 0, 0, 0, 0];
+  for (let i = 0; i < row.length; i++) {
+    const a = i >= bpp ? row[i - bpp]! : 0;
+    const b = up[i]!;
+    const c = i >= bpp ? up[i - bpp]! : 0;
+    const pa = Math.abs(b - c);
+    const pb = Math.abs(a - c);
+    const pc = Math.abs(a + b - 2 * c);
+    const paeth = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    const predicted = [0, a, b, (a + b) >> 1, paeth];
+    predicted.forEach((p, type) => {
+      const value = (row[i]! - p) & 0xff;
+      sums[type]! += value < 128 ? value : 256 - value;
+    });
+  }
+  return sums.indexOf(Math.min(...sums));
+}
+
+describe('PNG encoder (wasm/png/encoder.c: zlib, fed by row strips)', () => {
+  const encodePng = (image: RasterImage) =>
+    encodeImage(image, { format: 'png', quality: 85, progressive: false });
+
+  it.each([
+    ['formats/with-alpha.png', true],
+    ['formats/16-bit-grey-alpha.png', true],
+    ['formats/gradients-rgb8.png', false],
+    ['photo/2569067123_aca715a2ee_o.jpg', false],
+  ])('%s: sharp reads back the same pixels; RGBA only with alpha', async (path, alpha) => {
+    const source = await decode(path);
+    expect(source.hasAlpha).toBe(alpha);
+    const bytes = await encodePng(source);
+    const meta = await sharp(bytes).metadata();
+    expect([meta.format, meta.channels, meta.isProgressive]).toEqual(['png', alpha ? 4 : 3, false]);
+    const back = await sharp(bytes).ensureAlpha().raw().toBuffer();
+    expect(back.equals(Buffer.from(source.frames[0]!.data))).toBe(true);
+  });
+
+  it('writes IHDR, IDAT chunks of at most 64 KiB with valid CRCs, IEND; one zlib stream', async () => {
+    const source = await decode('photo/2569067123_aca715a2ee_o.jpg');
+    const chunks = pngChunks(await encodePng(source));
+    expect(chunks.map((chunk) => chunk.type).filter((type) => type !== 'IDAT')).toEqual([
+      'IHDR',
+      'IEND',
+    ]);
+    expect(chunks.every((chunk) => chunk.crcOk)).toBe(true);
+    const idat = chunks.filter((chunk) => chunk.type === 'IDAT');
+    expect(idat.length).toBeGreaterThan(50);
+    expect(Math.max(...idat.map((chunk) => chunk.data.length))).toBe(65536);
+    const header = chunks[0]!.data;
+    // 2725×2225, 8 bits, colour type 2 (RGB), deflate, adaptive filters, not interlaced.
+    expect(Array.from(header)).toEqual([0, 0, 10, 165, 0, 0, 8, 177, 8, 2, 0, 0, 0]);
+    const raw = inflateSync(Buffer.concat(idat.map((chunk) => chunk.data)));
+    expect(raw.length).toBe(2225 * (1 + 2725 * 3));
+  });
+
+  it("chooses every row's filter as libpng's minimum-sum-of-absolute-differences heuristic", async () => {
+    for (const path of ['formats/gradients-rgb8.png', 'formats/with-alpha.png']) {
+      const source = await decode(path);
+      const bpp = source.hasAlpha ? 4 : 3;
+      const chunks = pngChunks(await encodePng(source));
+      const raw = inflateSync(
+        Buffer.concat(chunks.filter((chunk) => chunk.type === 'IDAT').map((c) => c.data)),
+      );
+      const stride = 1 + source.width * bpp;
+      const used = new Set<number>();
+      let up = new Uint8Array(stride - 1);
+      for (let y = 0; y < source.height; y++) {
+        const row = new Uint8Array(stride - 1);
+        const rgba = source.frames[0]!.data.subarray(y * source.width * 4);
+        for (let x = 0; x < source.width; x++) row.set(rgba.subarray(x * 4, x * 4 + bpp), x * bpp);
+        const filter = raw[y * stride]!;
+        expect(filter).toBe(expectedFilter(row, up, bpp));
+        used.add(filter);
+        up = row;
+      }
+      expect(used.size).toBeGreaterThan(1);
+    }
+  });
+
+  it("is no larger than sharp's default PNG of the photo (10 % margin)", async () => {
+    const source = await decode('photo/2569067123_aca715a2ee_o.jpg');
+    const ours = await encodePng(source);
+    const reference = await sharp(Buffer.from(source.frames[0]!.data), {
+      raw: { width: source.width, height: source.height, channels: 4 },
+    })
+      .removeAlpha()
+      .png()
+      .toBuffer();
+    // 6.63 MB against sharp's 10.43 MB (no filtering by default).
+    expect(ours.length).toBeLessThan(reference.length * 1.1);
+  });
+
+  it('stops once the file passes maxBytes, and the instance encodes again afterwards', async () => {
+    const source = await decode('formats/gradients-rgb8.png');
+    const data = source.frames[0]!.data;
+    const options = { hasAlpha: false, level: 1 };
+    const cut = await pngEncoderModule.use((module) =>
+      encodePngStrips(module, data, source, { ...options, maxBytes: 100_000 }),
+    );
+    expect(cut).toBeUndefined();
+    const whole = await pngEncoderModule.use((module) =>
+      encodePngStrips(module, data, source, { ...options, maxBytes: 20_000_000 }),
+    );
+    expect(whole && (await sharp(whole).metadata()).width).toBe(1000);
   });
 });
 

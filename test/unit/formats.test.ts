@@ -46,7 +46,10 @@ describe('format registry: one module per format', () => {
       'avif',
       'heic',
     ]);
-    expect(FORMAT_NAMES.filter((name) => formatModule(name).keepsAnimation)).toEqual(['gif']);
+    expect(FORMAT_NAMES.filter((name) => formatModule(name).keepsAnimation)).toEqual([
+      'webp',
+      'gif',
+    ]);
     expect(formatModule('heic').defaultOutput).toBe('jpg');
     expect(FORMAT_NAMES.map((name) => formatModule(name).mime)).toEqual([
       'image/jpeg',

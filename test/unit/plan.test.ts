@@ -74,10 +74,41 @@ describe('planner: decode scale and region under the memory budget', () => {
     expect(plan('image/bright,b_5/resize,w_30', small).decodeHint).toEqual({ scale: 1 });
   });
 
-  it('a 6 MP photo converted to WebP at full size fits (measured +113 MiB)', () => {
+  it('a 6 MP and a 12 MP photo converted to WebP at full size fit (12 MP measured +105 MiB)', () => {
     const result = plan('image/format,f_webp', probe({ width: 2725, height: 2225 }), 830_000);
     expect(result.decodeHint).toEqual({ scale: 1 });
-    expect(() => plan('image/format,f_webp', probe({}), 3_100_000)).toThrow(/128 MiB/);
+    const twelve = plan('image/format,f_webp', probe({}), 4_500_000);
+    expect(twelve.decodeHint).toEqual({ scale: 1 });
+    expect(twelve.predictedPeakBytes).toBeGreaterThan(105 * 2 ** 20);
+    // With transparency, libwebp's lossless alpha plane does not fit at that size.
+    expect(() => plan('image/circle,r_1999/format,f_webp', probe({}), 3_100_000)).toThrow(
+      /128 MiB/,
+    );
+  });
+
+  it('a progressive JPEG counts its coefficients, which libjpeg keeps at any decode scale', () => {
+    const base = probe({});
+    const progressive = probe({ jpegCoefficientBytes: 3 });
+    const small = (source: ImageProbe) => plan('image/resize,w_400', source).predictedPeakBytes;
+    expect(small(progressive) - small(base)).toBe(3 * 4000 * 3000);
+    expect(() => plan('image/format,f_webp', progressive, 4_500_000)).toThrow(/128 MiB/);
+  });
+
+  it('transparency from the source or an action counts the WebP alpha plane', () => {
+    const source = probe({ width: 1000, height: 1000 });
+    const peak = (command: string, hasAlpha = false) =>
+      plan(command, { ...source, hasAlpha }).predictedPeakBytes;
+    const opaque = peak('image/format,f_webp');
+    expect(peak('image/format,f_webp', true) - opaque).toBe(20 * 1000 * 1000);
+    // The same stage (input and output frames) as an effect that keeps the image opaque.
+    expect(
+      peak('image/rounded-corners,r_10/format,f_webp') - peak('image/bright,b_10/format,f_webp'),
+    ).toBe(20 * 1000 * 1000);
+    expect(peak('image/resize,m_pad,w_1000,h_1000,color_FF000080/format,f_webp')).toBeGreaterThan(
+      peak('image/resize,m_pad,w_1000,h_1000,color_FF0000/format,f_webp'),
+    );
+    // JPEG output is flattened: no alpha plane to encode.
+    expect(peak('image/format,f_jpg', true)).toBe(peak('image/format,f_jpg'));
   });
 
   it('without a shrinking first action the image is decoded whole', () => {
@@ -109,10 +140,23 @@ describe('planner: frames to decode', () => {
     expect(plan('image/resize,w_100', animatedGif).frames).toBe(10);
     expect(plan('image/resize,w_100/format,f_jpg', animatedGif).frames).toBe(1);
     expect(plan('image/format,f_png', animatedGif).frames).toBe(1);
-    // WebP output takes the first frame until it can be written animated.
     const animatedWebp = probe({ format: 'webp', width: 370, height: 285, frames: 10 });
-    expect(plan('image/resize,w_100', animatedWebp).frames).toBe(1);
+    expect(plan('image/resize,w_100', animatedWebp).frames).toBe(10);
     expect(plan('image/format,f_gif', animatedWebp).frames).toBe(10);
+    expect(plan('image/format,f_webp', animatedGif).frames).toBe(10);
+    expect(plan('image/format,f_png', animatedWebp).frames).toBe(1);
+  });
+
+  it('an animation to WebP costs its encoder one canvas and a little per frame', () => {
+    const animation = (frames: number) =>
+      probe({ format: 'gif', width: 500, height: 400, frames, hasAlpha: true });
+    const encoder = (frames: number) =>
+      plan('image/format,f_webp', animation(frames), 100_000).predictedPeakBytes -
+      plan('image/format,f_gif', animation(frames), 100_000).predictedPeakBytes;
+    // WebPAnimEncoder: ~30 bytes a canvas pixel and ~1 a frame pixel, against gifenc's 8 a frame
+    // pixel; the alpha plane is not counted again (its sub-frames carry one anyway).
+    expect(encoder(20) - encoder(10)).toBe(10 * 500 * 400 * (1 - 8));
+    expect(encoder(2) + 2 * 8 * 500 * 400).toBe((30 + 2) * 500 * 400);
   });
 
   it('never more than the 20-frame limit, and a still has one', () => {

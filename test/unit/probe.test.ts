@@ -32,6 +32,19 @@ describe('header probe: format from bytes, size without decoding', () => {
     if (frames !== undefined) expect(probe.frames).toBe(frames);
   });
 
+  it("JPEGs in several scans declare the coefficients libjpeg keeps (2 bytes each), others don't", async () => {
+    const rgb = Buffer.alloc(64 * 48 * 3, 128);
+    const raw = { raw: { width: 64, height: 48, channels: 3 } } as const;
+    const jpeg = (options: sharp.JpegOptions) => sharp(rgb, raw).jpeg(options).toBuffer();
+    const coefficients = async (options: sharp.JpegOptions) =>
+      probeImage(await jpeg(options)).jpegCoefficientBytes;
+    expect(await coefficients({ progressive: true })).toBe(3); // 4:2:0: 1.5 samples a pixel
+    expect(await coefficients({ progressive: true, chromaSubsampling: '4:4:4' })).toBe(6);
+    expect(await coefficients({})).toBeUndefined();
+    expect(probeImage(fixture('formats/progressive.jpg')).jpegCoefficientBytes).toBeGreaterThan(0);
+    expect(probeImage(fixture('photo/flowers.jpeg')).jpegCoefficientBytes).toBeUndefined();
+  });
+
   it('reads EXIF orientation from JPEG', () => {
     for (let n = 1; n <= 8; n++) {
       const probe = probeImage(fixture(`orientation/Portrait_${n}.jpg`));

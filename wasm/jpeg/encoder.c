@@ -1,6 +1,6 @@
 /*
  * JPEG encoding for the Worker, on libjpeg-turbo: RGBA rows are pushed in strips (the frame is
- * never copied into this module whole), Huffman tables optimised, Annex K quantisation tables
+ * never copied into this module whole), Huffman tables optimised when asked, Annex K quantisation tables
  * scaled by the IJG quality (what our quality estimate reads back), 4:2:0 below quality 90 and
  * 4:4:4 from 90, baseline or progressive. Every failure is returned as a code, never an exit().
  * One encoding at a time; JavaScript calls it synchronously.
@@ -26,6 +26,8 @@ static void on_error_exit(j_common_ptr cinfo) {
 }
 static void on_output_message(j_common_ptr cinfo) { (void)cinfo; }
 
+#define STRIP_ROWS 16
+
 static struct {
   struct jpeg_compress_struct cinfo;
   struct error_manager err;
@@ -45,11 +47,12 @@ static void reset(void) {
 }
 
 /* Starts an encoding; returns the strip buffer for resample-style pushes, or 0 on failure. */
-EXPORT uint8_t *jpeg_enc_begin(int width, int height, int quality, int progressive) {
+EXPORT uint8_t *jpeg_enc_begin(int width, int height, int quality, int progressive,
+                               int optimize) {
   reset();
   if (width < 1 || height < 1 || width > 65500 || height > 65500) return NULL;
   job.width = width;
-  job.strip_rows = 16;
+  job.strip_rows = STRIP_ROWS;
   job.strip = malloc((size_t)job.strip_rows * width * 4);
   if (!job.strip) return NULL;
   job.cinfo.err = jpeg_std_error(&job.err.pub);
@@ -68,7 +71,9 @@ EXPORT uint8_t *jpeg_enc_begin(int width, int height, int quality, int progressi
   job.cinfo.in_color_space = JCS_EXT_RGBA;
   jpeg_set_defaults(&job.cinfo);
   jpeg_set_quality(&job.cinfo, quality, TRUE);
-  job.cinfo.optimize_coding = TRUE;
+  /* Optimised Huffman tables need a second pass over every coefficient, held in a full-image
+   * buffer; without them a baseline encoding runs in one pass over the strips. */
+  job.cinfo.optimize_coding = optimize ? TRUE : FALSE;
   if (quality >= 90) {
     job.cinfo.comp_info[0].h_samp_factor = 1;
     job.cinfo.comp_info[0].v_samp_factor = 1;
@@ -87,9 +92,18 @@ EXPORT int jpeg_enc_push(int rows) {
     reset();
     return 1;
   }
-  for (int r = 0; r < rows; r++) {
-    JSAMPROW row = job.strip + (size_t)r * job.width * 4;
-    jpeg_write_scanlines(&job.cinfo, &row, 1);
+  if (rows < 0 || rows > job.strip_rows) {
+    reset();
+    return 1;
+  }
+  /* The strip in one call: every call from here goes through emscripten's
+   * setjmp trampoline, a round trip through JavaScript. */
+  JSAMPROW row[STRIP_ROWS];
+  for (int r = 0; r < rows; r++) row[r] = job.strip + (size_t)r * job.width * 4;
+  for (int done = 0; done < rows;) {
+    JDIMENSION n = jpeg_write_scanlines(&job.cinfo, row + done, (JDIMENSION)(rows - done));
+    if (n == 0) break; /* rows past the image height, as before: ignored */
+    done += (int)n;
   }
   return 0;
 }

@@ -40,13 +40,15 @@ export function decodeGif(bytes: Uint8Array, maxFrames: number): RasterImage {
       canvas = previous;
     }
   }
-  const loop = reader.loopCount();
+  // NETSCAPE2.0 stores the repeats after the first play (0 forever); without it a GIF plays once.
+  const repeats = reader.loopCount();
+  const plays = repeats === null ? 1 : repeats === 0 ? 0 : repeats + 1;
   return {
     width,
     height,
     frames,
     hasAlpha: frames.some((frame) => anyTransparent(frame.data)),
-    ...(loop === null ? {} : { loopCount: loop }),
+    ...(frames.length > 1 ? { loopCount: plays } : {}),
   };
 }
 
@@ -57,6 +59,9 @@ export function decodeGif(bytes: Uint8Array, maxFrames: number): RasterImage {
 export function encodeGif(image: RasterImage): Uint8Array {
   const encoder = GIFEncoder();
   const format = image.hasAlpha ? 'rgba4444' : 'rgb565';
+  // gifenc's repeat: -1 plays once (no NETSCAPE2.0), 0 forever, n repeats after the first play.
+  const plays = image.loopCount ?? 0;
+  const repeat = plays === 0 ? 0 : plays === 1 ? -1 : Math.min(plays - 1, 0xffff);
   for (const frame of image.frames) {
     // gifenc reads `data.buffer` from its start: give it a buffer of its own.
     const data =
@@ -69,7 +74,7 @@ export function encodeGif(image: RasterImage): Uint8Array {
     encoder.writeFrame(index, image.width, image.height, {
       palette,
       delay: image.frames.length > 1 ? frame.delayMs : 0,
-      repeat: image.loopCount ?? 0,
+      repeat,
       ...(transparentIndex >= 0 ? { transparent: true, transparentIndex } : {}),
     });
   }

@@ -18,6 +18,8 @@ function joinChunks(chunks: Map<number, Uint8Array>): Uint8Array | undefined {
 
 const isSof = (marker: number) =>
   marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+/** SOF2, SOF6, SOF10, SOF14: the progressive processes. */
+const isProgressive = (marker: number) => (marker & 0x03) === 0x02;
 
 /**
  * Walks the markers up to the end of the image: size (SOF), quantisation tables (for the quality
@@ -33,6 +35,10 @@ export function probeJpeg(bytes: Uint8Array, headerOnly = false): ImageProbe {
   const tables = new Map<number, number[]>();
   let pos = 2;
   let sawScan = false;
+  // Whether the image comes in several scans, and the coefficients per pixel of its components.
+  let multiScan = false;
+  let components = 0;
+  let coefficientsPerPixel = 0;
   for (;;) {
     // Markers may be preceded by fill bytes; entropy-coded data ends at the first real marker.
     pos = bytes.indexOf(0xff, pos);
@@ -55,6 +61,13 @@ export function probeJpeg(bytes: Uint8Array, headerOnly = false): ImageProbe {
     if (isSof(marker)) {
       height = view.getUint16(body + 1);
       width = view.getUint16(body + 3);
+      components = bytes[body + 5] ?? 0;
+      multiScan ||= isProgressive(marker);
+      coefficientsPerPixel = samplesPerPixel(
+        bytes,
+        body + 6,
+        Math.min(components, (end - body - 6) / 3),
+      );
     } else if (marker === 0xdb) {
       for (let at = body; at < end;) {
         const info = bytes[at] as number;
@@ -74,6 +87,9 @@ export function probeJpeg(bytes: Uint8Array, headerOnly = false): ImageProbe {
       // Profiles over 64 KiB span several APP2 segments, numbered from 1.
       iccChunks.set(bytes[body + 12] as number, bytes.subarray(body + 14, end));
     } else if (marker === 0xda) {
+      // A first scan without every component means others follow (a non-interleaved sequential
+      // JPEG): libjpeg then buffers the coefficients as for a progressive one.
+      if (!sawScan && (bytes[body] ?? 0) < components) multiScan = true;
       sawScan = true;
       if (headerOnly) break;
     }
@@ -88,6 +104,22 @@ export function probeJpeg(bytes: Uint8Array, headerOnly = false): ImageProbe {
     ...withExif(exif),
     ...withIcc(joinChunks(iccChunks), false),
     jpegQuality: estimateJpegQuality(tables),
+    // JCOEF is 16-bit.
+    ...(multiScan ? { jpegCoefficientBytes: 2 * coefficientsPerPixel } : {}),
     hasAlpha: false,
   };
+}
+
+/**
+ * Samples per pixel of the image over its components (1.5 for 4:2:0 colour, 3 for 4:4:4), from
+ * the SOF's sampling factors: component i has h_i × v_i / (h_max × v_max) samples a pixel.
+ */
+function samplesPerPixel(bytes: Uint8Array, first: number, count: number): number {
+  const factors = Array.from({ length: Math.max(0, Math.floor(count)) }, (_, i) => {
+    const sampling = bytes[first + 3 * i + 1] ?? 0x11;
+    return { h: Math.max(1, sampling >> 4), v: Math.max(1, sampling & 0x0f) };
+  });
+  const hMax = Math.max(1, ...factors.map((factor) => factor.h));
+  const vMax = Math.max(1, ...factors.map((factor) => factor.v));
+  return factors.reduce((sum, factor) => sum + (factor.h * factor.v) / (hMax * vMax), 0);
 }

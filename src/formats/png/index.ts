@@ -1,5 +1,7 @@
 import { BosError } from '../../errors';
-import { decodePngRgba, encodePngRgba, pngModule } from '../../wasm/png';
+import { LIMITS } from '../../limits';
+import { decodePngRgba, pngModule } from '../../wasm/png';
+import { encodePngStrips, pngEncoderModule } from '../../wasm/png-encoder';
 import { ascii } from '../probe-helpers';
 import { decodedStill } from '../decoded';
 import type { FormatModule } from '../types';
@@ -7,8 +9,19 @@ import { encodeInterlacedPng } from './interlaced';
 import { probePng } from './probe';
 
 /**
- * PNG through squoosh_png (the Rust `png` crate; 8/16-bit, palette, alpha). APNG is read as its
- * first frame. `interlace,i_progressive` writes Adam7 with our own small encoder.
+ * zlib's fastest level. squoosh_png, which wrote our PNGs before, also used its fastest setting
+ * (its zlib header declares FLEVEL 0; Sub filter on every row). sharp's default is level 6 but with
+ * zlib-ng and no filtering, a fast trade-off too. On the 2725×2225 photo fixture (RGB, wasm CPU
+ * time): level 1 writes 6.63 MB in 0.30 s, level 4 5.97 MB in 0.67 s, level 6 5.66 MB in 2.0 s;
+ * squoosh_png wrote 9.40 MB (RGBA) in 0.19 s; sharp 0.34.5 at its defaults 10.43 MB in 0.40 s (with
+ * adaptive filtering 5.64 MB in 0.87 s). On 12 MP level 6 cost 4.8–5.9 s for 0–17 % less.
+ */
+const PNG_LEVEL = 1;
+
+/**
+ * PNG decoded through squoosh_png (the Rust `png` crate; 8/16-bit, palette, alpha); APNG is read
+ * as its first frame. Written by our zlib encoder (wasm/png/) from row strips: RGB, or RGBA when
+ * the image has alpha; `interlace,i_progressive` writes Adam7 with our own small encoder.
  */
 export const png: FormatModule = {
   name: 'png',
@@ -21,8 +34,13 @@ export const png: FormatModule = {
     // Cannot reduce: the decoder holds the source and three frame-sized buffers more in its own
     // memory (measured on the bench's 3 MP PNG).
     decoder: () => ({ frameCopies: 5, sourceCopies: 1 }),
-    // Copies the frame in whole, then filters and compresses.
-    encoderBytesPerPixel: 14,
+    // The frame goes in by 16-row strips and the encoder's wasm memory stays at 2 MiB (measured at
+    // 2725 and 4000 px wide: within the base's encoder allowance); the file is held twice in JS at
+    // the end (the pieces taken after every strip, then joined): 2 × its 1.09 B/px on the 6 MP
+    // photo, 1.18 on the synthetic 12 MP JPEG of the tests, 1.59 on the bench's grainy 12 MP photo.
+    // In workerd a full-size 6 MP photo → PNG grew +52 MiB (squoosh_png, which took the frame
+    // whole: +116 MiB, 14 a pixel); 12 MP +102–119 MiB (squoosh_png +215–226 MiB).
+    encoderBytesPerPixel: 4,
     encoderFixedBytes: 0,
   },
   sniff: (bytes) => bytes.length >= 8 && ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n',
@@ -36,6 +54,20 @@ export const png: FormatModule = {
     const frame = image.frames[0];
     if (!frame) throw new BosError('InternalError', 'No frame to encode.');
     if (settings.progressive) return encodeInterlacedPng(image);
-    return pngModule.use((module) => encodePngRgba(module, frame.data, image));
+    const maxBytes = LIMITS.outputBytes;
+    const png = await pngEncoderModule.use((module) =>
+      encodePngStrips(module, frame.data, image, {
+        hasAlpha: image.hasAlpha,
+        level: PNG_LEVEL,
+        maxBytes,
+      }),
+    );
+    if (!png) {
+      throw new BosError(
+        'ImageTooLarge',
+        `The encoded image is more than ${maxBytes} bytes; the limit is ${maxBytes}.`,
+      );
+    }
+    return png;
   },
 };

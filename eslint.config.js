@@ -17,4 +17,8 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs', 'bench/**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
+  {
+    files: ['playground/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
 );

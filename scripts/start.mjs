@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: seeds the local R2 bucket with the sample images, starts `wrangler dev` and prints
-// example URLs. Works offline; needs only `npm install`.
+// `npm start`: seeds the local R2 bucket with the sample images, starts `wrangler dev` with the
+// playground on (/_bos/playground) and prints example URLs. Works offline; needs only `npm install`.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -52,9 +52,15 @@ for (const [name, command] of Object.entries(STYLES)) {
 
 // Without a .dev.vars of the user's, a demo key pair lets the signed examples work locally.
 const DEMO_KEYS = { demo: 'demo-secret-for-local-use-only' };
-const vars = existsSync(join(root, '.dev.vars'))
-  ? []
-  : ['--var', `ACCESS_KEYS:${JSON.stringify(DEMO_KEYS)}`, '--var', 'ADMIN_ACCESS_KEY:demo'];
+const ownVars = existsSync(join(root, '.dev.vars'));
+const vars = [
+  ...(ownVars
+    ? []
+    : ['--var', `ACCESS_KEYS:${JSON.stringify(DEMO_KEYS)}`, '--var', 'ADMIN_ACCESS_KEY:demo']),
+  // The playground page (README, "Playground"): off in wrangler.toml, so off when deployed.
+  '--var',
+  'PLAYGROUND:true',
+];
 
 const base = `http://127.0.0.1:${port}`;
 const examples = [
@@ -91,7 +97,7 @@ const examples = [
 
 /** A URL presigned by the BOS SDK itself for the demo key (valid for an hour). */
 function presignedExample() {
-  if (vars.length === 0) return undefined;
+  if (ownVars) return undefined;
   const { BosClient } = createRequire(import.meta.url)('@baiducloud/sdk');
   const client = new BosClient({
     endpoint: base,
@@ -116,7 +122,7 @@ dev.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
   if (!announced && /Ready on/i.test(chunk.toString())) {
     announced = true;
-    console.log('\nThe service is running. Try:');
+    console.log(`\nThe service is running. Playground: ${base}/_bos/playground\nTry:`);
     for (const path of examples) console.log(`  ${base}${path}`);
     const presigned = presignedExample();
     if (presigned) console.log(`\nSigned with the BOS SDK (demo key "demo"):\n  ${presigned}`);

@@ -18,6 +18,10 @@ export interface Env {
   MEMORY_BUDGET_MIB?: string;
   STALE_WHILE_REVALIDATE?: string;
   REQUEST_DEADLINE_MS?: string;
+  /** Serve the playground under `/_bos/` (README, "Playground"); on under `npm start` only. */
+  PLAYGROUND?: string;
+  /** The playground's page, script and style (`[assets]` in wrangler.toml). */
+  ASSETS?: Fetcher;
 }
 
 export interface Config {
@@ -41,6 +45,8 @@ export interface Config {
   staleWhileRevalidateSeconds: number;
   /** A processed request still running after this long stops at its next stage with 503. */
   requestDeadlineMs: number;
+  /** `/_bos/playground` and its endpoints answer; off, `/_bos/…` is a missing key like any other. */
+  playground: boolean;
 }
 
 const flag = (value: string | undefined, fallback: boolean): boolean => {
@@ -76,7 +82,7 @@ const numberOr = (value: string | undefined, fallback: number, positive = false)
 };
 
 /** Reads the `[vars]` and secrets; the bindings are not needed for that. */
-export function readConfig(env: Omit<Env, 'BUCKET' | 'CONFIG'>): Config {
+export function readConfig(env: Omit<Env, 'BUCKET' | 'CONFIG' | 'ASSETS'>): Config {
   return {
     bucketName: env.BUCKET_NAME?.trim() || DEFAULT_BUCKET_NAME,
     accessKeys: accessKeysOf(env.ACCESS_KEYS),
@@ -92,5 +98,6 @@ export function readConfig(env: Omit<Env, 'BUCKET' | 'CONFIG'>): Config {
     memoryBudgetBytes: numberOr(env.MEMORY_BUDGET_MIB, 128, true) * 1024 * 1024,
     staleWhileRevalidateSeconds: numberOr(env.STALE_WHILE_REVALIDATE, 86_400),
     requestDeadlineMs: numberOr(env.REQUEST_DEADLINE_MS, 20_000, true),
+    playground: flag(env.PLAYGROUND, false),
   };
 }

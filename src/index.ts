@@ -7,9 +7,16 @@ import { BosError } from './errors';
 import { serveInfo } from './handlers/image-info';
 import { serveOriginal } from './handlers/original';
 import { serveProcessed } from './handlers/processed';
+import {
+  serveActionsDocument,
+  serveBucketDocument,
+  servePlaygroundFile,
+  servePresigned,
+  serveValidation,
+} from './handlers/playground';
 import { serveProtectionApi } from './handlers/protection-api';
 import { parseProcess, prepareStyle, type PreparedCommand } from './plan/validate';
-import { readTarget, type RequestTarget } from './request/query';
+import { readQuery, readTarget, type RequestTarget } from './request/query';
 import { errorResponse } from './response/error';
 import { wasmMemoryBytes } from './wasm/loader';
 import { restrictToPrivate } from './response/headers';
@@ -98,7 +105,11 @@ function logRequest(
  */
 async function route(request: Request, env: Env, facts: RequestFacts): Promise<Response> {
   const config = readConfig(env);
-  const target = readTarget(new URL(request.url), config.bucketName);
+  const url = new URL(request.url);
+  if (config.playground && url.pathname.startsWith(RESERVED_PATH)) {
+    return routePlayground(request, env, config, url);
+  }
+  const target = readTarget(url, config.bucketName);
   if (target.bucket !== undefined && target.bucket !== config.bucketName) {
     throw new BosError('NoSuchBucket', `The bucket ${target.bucket} does not exist.`);
   }
@@ -136,6 +147,40 @@ async function route(request: Request, env: Env, facts: RequestFacts): Promise<R
   return access.shared ? response : restrictToPrivate(response);
 }
 
+/** Paths the Worker keeps for itself (README, "Playground"); keys under `_bos/` are never served. */
+const RESERVED_PATH = '/_bos/';
+
+/** `/_bos/…` with `PLAYGROUND` on: the page, its files and endpoints; any other name is missing. */
+function routePlayground(
+  request: Request,
+  env: Env,
+  config: Config,
+  url: URL,
+): Promise<Response> | Response {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    throw new BosError('MethodNotAllowed', `Method ${request.method} is not allowed.`);
+  }
+  const query = readQuery(url.search);
+  switch (url.pathname.slice(RESERVED_PATH.length)) {
+    case 'playground':
+      return servePlaygroundFile(env.ASSETS, request, '/index.html');
+    case 'playground.js':
+      return servePlaygroundFile(env.ASSETS, request, '/playground.js');
+    case 'playground.css':
+      return servePlaygroundFile(env.ASSETS, request, '/playground.css');
+    case 'actions.json':
+      return serveActionsDocument();
+    case 'bucket.json':
+      return serveBucketDocument(env.BUCKET, env.CONFIG, config, url);
+    case 'validate':
+      return serveValidation(request, env.CONFIG, config, query);
+    case 'presign':
+      return servePresigned(request, config, url, query);
+    default:
+      throw new BosError('NoSuchKey');
+  }
+}
+
 function dispatch(
   request: Request,
   env: Env,
@@ -143,6 +188,8 @@ function dispatch(
   { key, process }: RequestTarget,
   prepared: PreparedCommand | undefined,
 ): Promise<Response> {
+  // Reserved whatever the flag: turning the playground on or off never changes what is served.
+  if (key.startsWith(RESERVED_PATH.slice(1))) throw new BosError('NoSuchKey');
   if (process.kind === 'info' || prepared?.command.info) {
     return serveInfo(request, env.BUCKET, key, config);
   }

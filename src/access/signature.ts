@@ -5,7 +5,7 @@ import type { RequestTarget } from '../request/query';
 
 const encoder = new TextEncoder();
 
-const hmacKey = (key: string) =>
+export const hmacKey = (key: string) =>
   crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
     'sign',
   ]);
@@ -13,7 +13,7 @@ const hmacKey = (key: string) =>
 /** The secrets' HMAC keys, imported once per isolate (a handful of configured keys). */
 const secretKeys = new Map<string, Promise<CryptoKey>>();
 
-async function hmacHex(key: CryptoKey | Promise<CryptoKey>, data: string): Promise<string> {
+export async function hmacHex(key: CryptoKey | Promise<CryptoKey>, data: string): Promise<string> {
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(data)));
   return Array.from(mac, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -36,6 +36,9 @@ export const webp: FormatModule = {
     // hash chain, transform buffer): 6 MP 128.2 MiB, 12 MP 252.6 MiB in all. An animation keeps
     // three canvases and the frame being encoded, and each frame's encoded data until the file is
     // assembled: 1000×750, 5 frames 24.7 MiB, 20 frames 29.6 MiB; 2000×1500, 5 frames 96 MiB.
+    // Above 8 MP libwebp runs without its token buffer (low_memory), whose size follows the
+    // picture's detail: the bench's grainy 12 MP photo → full-size WebP grew workerd by +145 MiB
+    // with it and +108 MiB without (at 1.7× the time).
     encoderBytesPerPixel: 3.25,
     encoderFixedBytes: 0,
     encoderAlphaBytesPerPixel: 20,

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import * as prettier from 'prettier';
 import sharp from 'sharp';
+import { descendants, memoryKiB } from './processes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = process.env.ORIGIN_BENCH_DIST ?? join(root, 'test', '.tmp', 'dist');
@@ -32,37 +33,11 @@ const started = Date.now();
 const log = (...args) =>
   console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s]`, ...args);
 
-// Small helpers of bench/run.mjs (which is a script, not a module: importing it runs the bench).
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
 };
-const descendants = (pid) => {
-  const out = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout;
-  const rows = out
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/));
-  const found = [];
-  const walk = (parent) => {
-    for (const [child, ppid, comm] of rows) {
-      if (Number(ppid) === parent) {
-        found.push({ pid: Number(child), comm });
-        walk(Number(child));
-      }
-    }
-  };
-  walk(pid);
-  return found;
-};
-/** VmRSS and VmHWM of a process, KiB. */
-const memory = (pid) => {
-  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return {
-    rss: Number(/VmRSS:\s+(\d+)/.exec(text)[1]),
-    hwm: Number(/VmHWM:\s+(\d+)/.exec(text)[1]),
-  };
-};
+const memory = memoryKiB;
 
 // ---------------------------------------------------------------------------------------------
 // The Worker bundle and the object

@@ -12,6 +12,7 @@ import { Miniflare } from 'miniflare';
 import sharp from 'sharp';
 import { ssim } from 'ssim.js';
 import { SCENARIOS, makeInputs, makeObjects, sizedJpeg } from './scenarios.mjs';
+import { descendants, memoryKiB } from './processes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, 'bench', '.work');
@@ -116,26 +117,7 @@ async function seed(objects) {
 // ---------------------------------------------------------------------------------------------
 // wrangler dev: one fresh process per measurement, so its peak memory belongs to one request.
 
-const descendants = (pid) => {
-  const out = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout;
-  const rows = out
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/));
-  const found = [];
-  const walk = (parent) => {
-    for (const [child, ppid, comm] of rows) {
-      if (Number(ppid) === parent) {
-        found.push({ pid: Number(child), comm });
-        walk(Number(child));
-      }
-    }
-  };
-  walk(pid);
-  return found;
-};
-const peakKiB = (pid) =>
-  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+const peakKiB = (pid) => memoryKiB(pid).hwm;
 
 /**
  * The deploy bundle in a fresh workerd (Miniflare, as the tests run it) on the seeded local R2:

@@ -21,12 +21,4 @@ export function rotatedSize(input: Size, degrees: number): Size {
  * anti-aliased against it. In wasm SIMD (wasm/kernels/rotate.c); the module holds a copy of the
  * frame meanwhile (see the rotate action's extra memory).
  */
-export function rotateFrame(
-  data: Uint8Array,
-  size: Size,
-  degrees: number,
-  out: Size,
-  background: readonly [number, number, number, number],
-): Uint8Array {
-  return rotateRgba(data, size, degrees, out, background);
-}
+export const rotateFrame = rotateRgba;

@@ -98,7 +98,7 @@ const compatibilityDate = /compatibility_date = "([^"]+)"/.exec(
 )?.[1];
 
 // ---------------------------------------------------------------------------------------------
-// Seeding: Miniflare writes the same local R2 state `wrangler dev --persist-to` reads, in seconds.
+// Seeding: Miniflare writes the local R2 state the measured workerd reads (wrangler's layout).
 
 async function seed(objects) {
   const mf = new Miniflare({
@@ -115,7 +115,7 @@ async function seed(objects) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// wrangler dev: one fresh process per measurement, so its peak memory belongs to one request.
+// workerd: one fresh process per measurement, so its peak memory belongs to one request.
 
 const peakKiB = (pid) => memoryKiB(pid).hwm;
 
@@ -125,7 +125,7 @@ const peakKiB = (pid) => memoryKiB(pid).hwm;
  * its own time and memory, see docs/DEPLOY.md). One process per measurement, so its peak memory
  * belongs to one request.
  */
-async function startDev() {
+async function startWorkerd() {
   const before = new Set(descendants(process.pid).map((p) => p.pid));
   const mf = new Miniflare({
     modules: true,
@@ -164,15 +164,15 @@ async function timedGet(url, accept) {
  * and a burst of load on the machine slows both alike.
  */
 async function measureWorkerd(id, extension, command, warmRuns = WARM_RUNS, between = null) {
-  const dev = await startDev();
+  const worker = await startWorkerd();
   try {
     // A 404 wakes the isolate without instantiating any codec: the idle baseline.
-    await fetch(`${dev.base}/__idle__`).then((r) => r.arrayBuffer());
-    const idle = dev.workerd.map(peakKiB);
+    await fetch(`${worker.base}/__idle__`).then((r) => r.arrayBuffer());
+    const idle = worker.workerd.map(peakKiB);
     const accept = 'image/webp,*/*';
-    const url = `${dev.base}/${id}-0.${extension}?x-bce-process=${command}`;
+    const url = `${worker.base}/${id}-0.${extension}?x-bce-process=${command}`;
     const cold = await timedGet(url, accept);
-    const afterCold = dev.workerd.map(peakKiB);
+    const afterCold = worker.workerd.map(peakKiB);
     const growth = Math.max(...afterCold.map((peak, i) => peak - (idle[i] ?? 0)));
     const served = afterCold.findIndex((peak, i) => peak - (idle[i] ?? 0) === growth);
     const first = [];
@@ -187,7 +187,7 @@ async function measureWorkerd(id, extension, command, warmRuns = WARM_RUNS, betw
       // The floor: a request that does no image work (a 404 from R2), over the same loopback.
       for (let i = 0; i < WARM_RUNS; i++) {
         const begin = performance.now();
-        await fetch(`${dev.base}/__idle__`).then((r) => r.arrayBuffer());
+        await fetch(`${worker.base}/__idle__`).then((r) => r.arrayBuffer());
         floor.push(performance.now() - begin);
       }
       for (let i = 0; i < warmRuns; i++) {
@@ -207,7 +207,7 @@ async function measureWorkerd(id, extension, command, warmRuns = WARM_RUNS, betw
       idleMiB: (idle[served] ?? 0) / 1024,
     };
   } finally {
-    await dev.stop();
+    await worker.stop();
   }
 }
 
@@ -360,10 +360,10 @@ for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
  * Reports the statuses and workerd's peak growth over its idle baseline, first decodes included.
  */
 async function measureConcurrent(count) {
-  const dev = await startDev();
+  const worker = await startWorkerd();
   try {
-    await fetch(`${dev.base}/__idle__`).then((r) => r.arrayBuffer());
-    const idle = dev.workerd.map(peakKiB);
+    await fetch(`${worker.base}/__idle__`).then((r) => r.arrayBuffer());
+    const idle = worker.workerd.map(peakKiB);
     const statuses = {};
     const began = performance.now();
     await Promise.all(
@@ -373,17 +373,17 @@ async function measureConcurrent(count) {
         const command = large
           ? `image/resize,m_lfit,w_${380 + i},h_400/format,f_webp`
           : `image/resize,w_${140 + i}`;
-        const response = await fetch(`${dev.base}/${key}?x-bce-process=${command}`, {
+        const response = await fetch(`${worker.base}/${key}?x-bce-process=${command}`, {
           signal: AbortSignal.timeout(120_000),
         });
         await response.arrayBuffer();
         statuses[response.status] = (statuses[response.status] ?? 0) + 1;
       }),
     );
-    const growth = Math.max(...dev.workerd.map((pid, i) => peakKiB(pid) - (idle[i] ?? 0)));
+    const growth = Math.max(...worker.workerd.map((pid, i) => peakKiB(pid) - (idle[i] ?? 0)));
     return { statuses, growthMiB: growth / 1024, ms: performance.now() - began };
   } finally {
-    await dev.stop();
+    await worker.stop();
   }
 }
 

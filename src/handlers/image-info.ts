@@ -4,8 +4,8 @@ import { probeImage } from '../formats/registry';
 import type { ImageProbe } from '../formats/types';
 import { checkSourceBytes, checkSourceLimits } from '../limits';
 import { deriveEtag, etagMatches } from '../cache/etag';
-import { validatorHeaders } from '../response/headers';
-import { openSource, statSource } from '../source';
+import { notModifiedResponse, validatorHeaders } from '../response/headers';
+import { openSource, statSource, type SourceMeta } from '../source';
 
 /**
  * PROTOCOL.md §3.17: the source's format, stored size, byte size, frame count (animations) and
@@ -31,6 +31,9 @@ export function infoDocument(
   );
 }
 
+/** The info document's validator: it changes with the object only. */
+const infoEtag = (source: SourceMeta) => deriveEtag(source.etag, 'info', 'json');
+
 /** `image/info` and `?exif`: the same document, with the validators of a processed response. */
 export async function serveInfo(
   request: Request,
@@ -42,14 +45,13 @@ export async function serveInfo(
   if (ifNoneMatch !== null) {
     // A revalidation needs the object's metadata only.
     const stat = await statSource(bucket, key, config);
-    const etag = await deriveEtag(stat.etag, 'info', 'json');
+    const etag = await infoEtag(stat);
     if (etagMatches(ifNoneMatch, etag)) {
-      const headers = validatorHeaders({ etag, source: stat, config, vary: false });
-      return new Response(null, { status: 304, headers });
+      return notModifiedResponse({ etag, source: stat, config, vary: false });
     }
   }
   const source = await openSource(bucket, key, config);
-  const etag = await deriveEtag(source.etag, 'info', 'json');
+  const etag = await infoEtag(source);
   const meta = { etag, source, config, vary: false };
   if (source.size !== undefined) checkSourceBytes(source.size);
   const bytes = await source.bytes();

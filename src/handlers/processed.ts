@@ -4,7 +4,7 @@ import { checkSourceBytes } from '../limits';
 import { renderImage } from '../pipeline/render';
 import type { PreparedCommand } from '../plan/validate';
 import { formatChoiceToken, varies } from '../request/negotiate';
-import { imageResponse, validatorHeaders } from '../response/headers';
+import { imageResponse, notModifiedResponse } from '../response/headers';
 import {
   bucketFonts,
   FONTS_VERSION,
@@ -59,19 +59,14 @@ export async function serveProcessed(
   const ifNoneMatch = request.headers.get('if-none-match');
   if (ifNoneMatch !== null) {
     const source = await statSource(bucket, key, config);
-    const resources = await Promise.all(
-      (await openResources(bucket, prepared.command.resources, config, statSource)).map(
-        ({ object }) => object,
-      ),
+    const resources = await openResources(bucket, prepared.command.resources, config, statSource);
+    const etag = await processedEtag(
+      prepared,
+      source,
+      resources.map(({ object }) => object),
     );
-    const etag = await processedEtag(prepared, source, resources);
     if (etagMatches(ifNoneMatch, etag)) {
-      const headers = validatorHeaders({ etag, source, config, vary });
-      headers.set(
-        'Server-Timing',
-        `fetch;dur=${(performance.now() - started).toFixed(1)};desc="metadata"`,
-      );
-      return new Response(null, { status: 304, headers });
+      return notModifiedResponse({ etag, source, config, vary }, performance.now() - started);
     }
   }
 

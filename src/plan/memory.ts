@@ -79,13 +79,17 @@ export function predictPeakBytes(input: {
   const encodedFrames = keepsAnimation ? frames : 1;
   const outputPixels = output.width * output.height;
   const animation = encodedFrames > 1 ? memory.animationEncoder : undefined;
+  // A large output that is not progressive may take the encoder's leaner path (JPEG: one pass).
+  const lean =
+    memory.leanEncoder && !input.progressive && outputPixels > memory.leanEncoder.abovePixels
+      ? memory.leanEncoder
+      : undefined;
+  const stillPerPixel =
+    (lean?.bytesPerPixel ?? memory.encoderBytesPerPixel) +
+    (input.alpha ? (memory.encoderAlphaBytesPerPixel ?? 0) : 0);
   const perPixel = animation
     ? animation.canvasBytesPerPixel + encodedFrames * animation.frameBytesPerPixel
-    : encodedFrames *
-      ((memory.leanEncoder && !input.progressive && outputPixels > memory.leanEncoder.abovePixels
-        ? memory.leanEncoder.bytesPerPixel
-        : memory.encoderBytesPerPixel) +
-        (input.alpha ? (memory.encoderAlphaBytesPerPixel ?? 0) : 0));
+    : encodedFrames * stillPerPixel;
   const encoder = memory.encoderFixedBytes + outputPixels * perPixel;
   return ISOLATE_BASE_BYTES + 2 * sourceBytes + decoder + stage + encoder + input.extraBytes;
 }

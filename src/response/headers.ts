@@ -24,12 +24,25 @@ export function validatorHeaders(meta: ImageResponseMeta): Headers {
   return headers;
 }
 
+const timingEntry = (name: string, ms: number, description?: string) =>
+  `${name};dur=${ms.toFixed(1)}${description ? `;desc="${description.replace(/"/g, "'")}"` : ''}`;
+
+/**
+ * A 304 for a revalidation: the validators of the 200 it stands for and, when timed, how long
+ * reading the objects' metadata took (no body was read).
+ */
+export function notModifiedResponse(meta: ImageResponseMeta, metadataMs?: number): Response {
+  const headers = validatorHeaders(meta);
+  if (metadataMs !== undefined) {
+    headers.set('Server-Timing', timingEntry('fetch', metadataMs, 'metadata'));
+  }
+  return new Response(null, { status: 304, headers });
+}
+
 /** `Server-Timing` of a render: where its time went, for operators (browsers show it too). */
 export function serverTiming(image: RenderedImage): string {
-  const entry = (name: string, ms: number, description?: string) =>
-    `${name};dur=${ms.toFixed(1)}${description ? `;desc="${description.replace(/"/g, "'")}"` : ''}`;
   return image.timings
-    .map((timing) => entry(timing.name, timing.ms, timing.description))
+    .map((timing) => timingEntry(timing.name, timing.ms, timing.description))
     .join(', ');
 }
 

@@ -13,6 +13,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
+import { random } from '../../bench/random.mjs';
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
 
@@ -49,18 +50,6 @@ function encode(m, { data, width, height }, quality, progressive) {
   } finally {
     m._jpeg_enc_release();
   }
-}
-
-/** mulberry32, seeded: the same noise every run. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function synthetic(name, width, height, pixel) {

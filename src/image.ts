@@ -97,3 +97,45 @@ export const mapFrames = (
   hasAlpha,
   frames: image.frames.map((frame) => ({ data: transform(frame.data), delayMs: frame.delayMs })),
 });
+
+/**
+ * A still's RGBA rows in order, top to bottom: a decoded frame's, or a decoder's as it produces
+ * them (a full-size re-encode then never holds the whole frame). Encoders take their input so.
+ */
+export interface RowSource extends Size {
+  /** Whether any pixel may be non-opaque. */
+  hasAlpha: boolean;
+  /**
+   * The next `rows` rows (`rows × width × 4` bytes). The view is valid until the next call, and
+   * the caller may change its pixels in place.
+   */
+  next(rows: number): Uint8Array;
+}
+
+/** A frame's rows as a RowSource. */
+export function frameRows(data: Uint8Array, size: Size, hasAlpha: boolean): RowSource {
+  const rowBytes = size.width * 4;
+  let y = 0;
+  return {
+    width: size.width,
+    height: size.height,
+    hasAlpha,
+    next(rows) {
+      const view = data.subarray(y * rowBytes, (y + rows) * rowBytes);
+      y += rows;
+      return view;
+    },
+  };
+}
+
+/** The rows of `source` with `transform` applied to each strip in place as it passes. */
+export const mapRows = (source: RowSource, transform: (strip: Uint8Array) => void): RowSource => ({
+  width: source.width,
+  height: source.height,
+  hasAlpha: source.hasAlpha,
+  next(rows) {
+    const strip = source.next(rows);
+    transform(strip);
+    return strip;
+  },
+});

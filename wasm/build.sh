@@ -50,6 +50,8 @@ for change in huffman simd encoder-simd encoder-huffman; do
   patch -d jpeg -p1 --quiet <"$here/jpeg/$change.patch"
 done
 dpkg-source -x "${WEBP_PACKAGE}_${WEBP_VERSION}.dsc" webp >/dev/null
+# A budget for libwebp's token buffer (see the patch); output unchanged when it is not reached.
+patch -d webp -p1 --quiet <"$here/webp/token-budget.patch"
 dpkg-source -x "${FREETYPE_PACKAGE}_${FREETYPE_VERSION}.dsc" freetype >/dev/null
 dpkg-source -x "${ZLIB_PACKAGE}_${ZLIB_VERSION#*:}.dsc" zlib >/dev/null
 
@@ -72,7 +74,7 @@ EMFLAGS=(
 
 mkdir -p "$here/dist"
 emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createJpegDecoder \
-  -s EXPORTED_FUNCTIONS=_jpeg_decode,_jpeg_alloc,_jpeg_free,_jpeg_result_width,_jpeg_result_height,_jpeg_result_code \
+  -s EXPORTED_FUNCTIONS=_jpeg_decode,_jpeg_alloc,_jpeg_free,_jpeg_result_width,_jpeg_result_height,_jpeg_result_code,_jpeg_stream_begin,_jpeg_stream_read,_jpeg_stream_end \
   -I jpeg -I jpeg/build "$here/jpeg/decoder.c" jpeg/build/libjpeg.a \
   -o "$here/dist/jpeg_dec.js"
 
@@ -134,7 +136,7 @@ cat >"$here/manifest.json" <<JSON
     "$ZLIB_PACKAGE": { "version": "$ZLIB_VERSION", "orig": "$(ls ${ZLIB_PACKAGE}_*.orig.tar.bz2)", "sha256": "$(sha ${ZLIB_PACKAGE}_*.orig.tar.bz2)" }
   },
   "inputs": {
-$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c; do
+$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/token-budget.patch webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c; do
     echo "    \"$input\": \"$(sha "$here/$input")\","
   done | sed '$ s/,$//')
   },

@@ -1,7 +1,7 @@
 import { BosError } from '../errors';
-import { logicalSize, type RasterImage } from '../image';
+import { logicalSize, mapRows, type RasterImage } from '../image';
 import { LIMITS } from '../limits';
-import { isOutOfMemory } from '../wasm/loader';
+import { isOutOfMemory, type LeaseScope } from '../wasm/loader';
 import { avif } from './avif';
 import { bmp } from './bmp';
 import { gif } from './gif';
@@ -119,6 +119,42 @@ export async function encodeImage(
     const output = await encode(image, settings);
     if (output.length === 0)
       throw new BosError('InternalError', `The ${settings.format} encoder failed.`);
+    return output;
+  } catch (error) {
+    if (error instanceof BosError || isOutOfMemory(error)) throw error;
+    throw new BosError('InternalError', `The ${settings.format} encoder failed.`);
+  }
+}
+
+/**
+ * Decodes a still at full size and encodes it as its rows arrive, with `transform` applied to
+ * each strip on the way (the conversion to sRGB): the plan's `streamed` path, where the decoded
+ * frame never exists. Damage found in the data while decoding fails the whole request; an
+ * encoded result is only returned once the decoder has vouched for every row.
+ */
+export async function transcodeRows(
+  bytes: Uint8Array,
+  probe: ImageProbe,
+  settings: EncodeSettings,
+  scope: LeaseScope,
+  transform?: (strip: Uint8Array) => void,
+): Promise<Uint8Array> {
+  const { rowDecoder } = FORMATS[probe.format];
+  const { rowEncoder } = FORMATS[settings.format];
+  if (!rowDecoder || !rowEncoder?.accepts(settings)) {
+    throw new BosError('InternalError', `No row path from ${probe.format} to ${settings.format}.`);
+  }
+  try {
+    const rows = await rowDecoder.open(bytes, probe, scope);
+    // The decoder must agree with the header the limits were checked against.
+    if (rows.width !== probe.width || rows.height !== probe.height) {
+      throw new BosError('UnsupportedImageFormat', 'The image could not be decoded.');
+    }
+    const output = await rowEncoder.encode(transform ? mapRows(rows, transform) : rows, settings);
+    rows.finish();
+    if (output.length === 0) {
+      throw new BosError('InternalError', `The ${settings.format} encoder failed.`);
+    }
     return output;
   } catch (error) {
     if (error instanceof BosError || isOutOfMemory(error)) throw error;

@@ -1,4 +1,4 @@
-import type { RasterImage, Rect } from '../image';
+import type { RasterImage, Rect, RowSource } from '../image';
 import type { LeaseScope } from '../wasm/loader';
 import type { EmbeddedProfile } from './metadata/icc';
 
@@ -56,6 +56,11 @@ export interface EncodeSettings {
   /** 1–100 on the JPEG scale; each encoder maps it to its own. */
   quality: number;
   progressive: boolean;
+  /**
+   * Memory the planner granted a still's encoder beyond its declared needs, to run faster
+   * (FormatMemory.fasterEncoder); 0 when none. Past it, the encoder takes its lean path.
+   */
+  encoderGrantBytes: number;
 }
 
 /**
@@ -94,6 +99,12 @@ export interface FormatMemory {
    * Huffman tables): its bytes per output pixel, in place of encoderBytesPerPixel.
    */
   leanEncoder?: { abovePixels: number; bytesPerPixel: number };
+  /**
+   * Memory a still's encoder can use beyond encoderBytesPerPixel to run faster, per output pixel:
+   * granted by the planner when it fits the budget, and never exceeded (past its grant the
+   * encoder falls back to its lean path). WebP: libwebp's token buffer, ~1.5× faster.
+   */
+  fasterEncoder?: { bytesPerPixel: number };
   /** Encoder bytes per output pixel added when the output has transparency (WebP's alpha plane). */
   encoderAlphaBytesPerPixel?: number;
   /**
@@ -138,4 +149,35 @@ export interface FormatModule {
   ): Promise<RasterImage>;
   /** Absent when the format cannot be written. */
   encode?(image: RasterImage, settings: EncodeSettings): Promise<Uint8Array>;
+  /**
+   * Present when the decoder can deliver a still at full size row by row (a re-encode with no
+   * pixel action then never holds the decoded frame).
+   */
+  readonly rowDecoder?: RowDecoder;
+  /** Present when the encoder can take a still's rows in order (for the settings it accepts). */
+  readonly rowEncoder?: RowEncoder;
+}
+
+/** A still decoded at full size, strip by strip. */
+export interface RowDecoder {
+  /**
+   * Bytes its memory holds while streaming, beyond the source: strips and working state
+   * (a multi-scan JPEG's coefficients are counted by `memory.decoder` as sourcePixelBytes).
+   */
+  workingBytes(probe: ImageProbe): number;
+  /**
+   * Opens the rows for the duration of the request's scope (the decoder's instance stays held
+   * until it ends). `finish()` must be called after the last row: it throws the BosError of data
+   * found corrupt while decoding, so an encoded result is never answered from damaged rows.
+   */
+  open(bytes: Uint8Array, probe: ImageProbe, scope: LeaseScope): Promise<DecodedRows>;
+}
+
+export interface DecodedRows extends RowSource {
+  finish(): void;
+}
+
+export interface RowEncoder {
+  accepts(settings: EncodeSettings): boolean;
+  encode(rows: RowSource, settings: EncodeSettings): Promise<Uint8Array>;
 }

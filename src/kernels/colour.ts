@@ -57,11 +57,11 @@ function isAlreadySrgb(convert: (r: number, g: number, b: number) => number[]): 
 }
 
 /**
- * Converts RGBA frames from the embedded profile to sRGB in place (PROTOCOL.md §7.3: outputs
- * carry no profile, so the pixels must be sRGB). Returns false when the profile already is sRGB
- * and nothing was done.
+ * A converter of RGBA pixels from the embedded profile to sRGB in place (PROTOCOL.md §7.3:
+ * outputs carry no profile, so the pixels must be sRGB), for whole frames or strips of rows as
+ * they stream by. Undefined when the profile already is sRGB and nothing needs doing.
  */
-export function convertToSrgb(frames: Uint8Array[], profile: ColourProfile): boolean {
+export function srgbConverter(profile: ColourProfile): ((data: Uint8Array) => void) | undefined {
   const { tables, matrix } = conversion(profile);
   const [tr, tg, tb] = tables as [Float32Array, Float32Array, Float32Array];
   const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = matrix as [
@@ -85,8 +85,8 @@ export function convertToSrgb(frames: Uint8Array[], profile: ColourProfile): boo
       encode(m6 * lr + m7 * lg + m8 * lb),
     ];
   };
-  if (isAlreadySrgb(convert)) return false;
-  for (const data of frames) {
+  if (isAlreadySrgb(convert)) return undefined;
+  return (data) => {
     for (let i = 0; i < data.length; i += 4) {
       const lr = tr[data[i] as number] as number;
       const lg = tg[data[i + 1] as number] as number;
@@ -95,6 +95,13 @@ export function convertToSrgb(frames: Uint8Array[], profile: ColourProfile): boo
       data[i + 1] = encode(m3 * lr + m4 * lg + m5 * lb);
       data[i + 2] = encode(m6 * lr + m7 * lg + m8 * lb);
     }
-  }
+  };
+}
+
+/** Converts RGBA frames to sRGB in place; false when the profile already is sRGB. */
+export function convertToSrgb(frames: Uint8Array[], profile: ColourProfile): boolean {
+  const convert = srgbConverter(profile);
+  if (!convert) return false;
+  for (const data of frames) convert(data);
   return true;
 }

@@ -9,12 +9,13 @@ import {
   hintScale,
   probeHeader,
   probeImage,
+  transcodeRows,
 } from '../formats/registry';
 import { readEmbeddedProfile } from '../formats/metadata/icc';
 import type { ImageProbe, OutputFormat } from '../formats/types';
 import { logicalSize, mapFrames, type RasterImage } from '../image';
 import { flattenPixels } from '../kernels/canvas';
-import { convertToSrgb } from '../kernels/colour';
+import { convertToSrgb, srgbConverter } from '../kernels/colour';
 import { applyOrientation, swapsAxes } from '../kernels/orient';
 import { checkOutputSide, checkSourceLimits, LIMITS } from '../limits';
 import { ISOLATE_BASE_BYTES } from '../plan/memory';
@@ -301,6 +302,7 @@ async function runPlan(
   { config, pictures, scope, watch, deadline }: RunContext,
 ): Promise<RenderedImage> {
   checkDeadline(deadline);
+  if (plan.streamed) return runStreamed(bytes, probe, plan, scope, watch);
   // Each picture's action, for the width of the image it is drawn on (`P` is a share of it).
   const inputWidths: number[] = [];
   let width = swapsAxes(plan.orientation) ? probe.height : probe.width;
@@ -358,6 +360,33 @@ async function runPlan(
   checkDeadline(deadline);
   const body = await encodeImage(image, plan.encode);
   watch.lap('encode', plan.encode.format);
+  return rendered(body, plan, watch);
+}
+
+/**
+ * The plan's `streamed` path: rows from the decoder to the encoder, converted to sRGB on the
+ * way, with no frame in between. Decoding runs inside the encode stage, which says so.
+ */
+async function runStreamed(
+  bytes: Uint8Array,
+  probe: ImageProbe,
+  plan: ImagePlan,
+  scope: LeaseScope,
+  watch: ReturnType<typeof stopwatch>,
+): Promise<RenderedImage> {
+  const profile = probe.icc ? await readEmbeddedProfile(probe.icc) : undefined;
+  const convert = profile ? srgbConverter(profile) : undefined;
+  watch.lap('decode', `${probe.format} ${probe.width}x${probe.height}, rows streamed`);
+  const body = await transcodeRows(bytes, probe, plan.encode, scope, convert);
+  watch.lap('encode', `${plan.encode.format}, decoding included`);
+  return rendered(body, plan, watch);
+}
+
+function rendered(
+  body: Uint8Array,
+  plan: ImagePlan,
+  watch: ReturnType<typeof stopwatch>,
+): RenderedImage {
   if (body.length > LIMITS.outputBytes) {
     throw new BosError(
       'ImageTooLarge',
@@ -367,8 +396,8 @@ async function runPlan(
   return {
     body,
     format: plan.encode.format,
-    width: image.width,
-    height: image.height,
+    width: plan.output.width,
+    height: plan.output.height,
     timings: watch.timings,
   };
 }

@@ -18,6 +18,7 @@ export const ISOLATE_BASE_BYTES = 22 * MIB;
  *   reduced decodes as small as 500 px, 12 MP → 400 px WebP measures +30–32 MiB in all);
  * - the source twice (JS bytes and the decoder's copy);
  * - the decoder: copies of the decoded RGBA and of the source, as its format module declares
+ *   (when the plan streams rows from decoder to encoder, no frame: its working memory instead)
  *   (JPEG 1.2 frames, plus a multi-scan file's coefficients at any scale; WebP twice the frames;
  *   decoders that cannot reduce, PNG, AVIF and HEIC, hold the source and three frame-sized buffers
  *   more in their own memory, measured on a 3 MP PNG);
@@ -49,6 +50,8 @@ export function predictPeakBytes(input: {
   extraBytes: number;
   /** Whether the output is progressive (a JPEG then needs its whole coefficient buffer). */
   progressive?: boolean;
+  /** Whether rows stream from decoder to encoder (no frame: the decoder's working memory only). */
+  streamed?: boolean;
 }): number {
   const { probe, sourceBytes, hint, sizes, resamples, oriented, output, format, frames } = input;
   const decodedSize = decodedDimensions(probe, hint);
@@ -59,8 +62,9 @@ export function predictPeakBytes(input: {
     sourceCopies,
     sourcePixelBytes = 0,
   } = formatModule(probe.format).memory.decoder(probe);
+  const rowDecoder = input.streamed ? formatModule(probe.format).rowDecoder : undefined;
   const decoder =
-    frameCopies * decoded +
+    (rowDecoder ? rowDecoder.workingBytes(probe) : frameCopies * decoded) +
     sourceCopies * sourceBytes +
     sourcePixelBytes * probe.width * probe.height;
   // Frames held while each stage runs beyond the decoded one (already counted in `decoder`).

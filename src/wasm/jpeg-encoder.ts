@@ -2,7 +2,7 @@ import jpegEncFactory from '../../wasm/dist/jpeg_enc.js';
 import jpegEncWasm from '../../wasm/dist/jpeg_enc.wasm';
 import { emscriptenModule, WasmOutOfMemory } from './loader';
 import { feedStrips } from './strips';
-import type { Size } from '../image';
+import type { RowSource } from '../image';
 
 /** Exports of our libjpeg-turbo encoder (wasm/jpeg/encoder.c): rows pushed in strips. */
 interface JpegEncoderExports {
@@ -28,28 +28,27 @@ export const jpegEncoderModule = emscriptenModule<JpegEncoderExports>(
 );
 
 /**
- * Encodes an RGBA frame fed by strips of rows, so the frame is never copied into the encoder
- * whole: its memory is the strip, the output and, with optimised Huffman tables (or progressive),
- * a coefficient buffer of the whole image (~3 bytes a pixel at 4:2:0). Returns a copy of the JPEG.
+ * Encodes RGBA rows fed by strips, so a frame is never copied into the encoder whole: its memory
+ * is the strip, the output and, with optimised Huffman tables (or progressive), a coefficient
+ * buffer of the whole image (~3 bytes a pixel at 4:2:0). Returns a copy of the JPEG.
  */
-export function encodeJpegRgba(
+export function encodeJpegRows(
   module: JpegEncoderExports,
-  data: Uint8Array,
-  size: Size,
+  rows: RowSource,
   quality: number,
   progressive: boolean,
   optimize: boolean,
 ): Uint8Array {
   try {
     const strip = module._jpeg_enc_begin(
-      size.width,
-      size.height,
+      rows.width,
+      rows.height,
       quality,
       progressive ? 1 : 0,
       optimize ? 1 : 0,
     );
     if (strip === 0) throw new WasmOutOfMemory('jpeg-enc');
-    const fed = feedStrips(data, size, {
+    const fed = feedStrips(rows, {
       heap: () => module.HEAPU8,
       strip,
       stripRows: module._jpeg_enc_strip_rows(),

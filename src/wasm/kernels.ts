@@ -1,7 +1,7 @@
 import kernelsWasm from '../../wasm/dist/kernels.wasm';
 import { exportedMemory, WasmModule, WasmOutOfMemory } from './loader';
 import { feedStrips } from './strips';
-import type { Rect, Size } from '../image';
+import { frameRows, type Rect, type Size } from '../image';
 
 /** Exports of wasm/kernels/*.c (a standalone module: no JS glue). */
 interface KernelExports {
@@ -88,7 +88,7 @@ export function resampleRgba(
         window.height,
       );
       if (strip === 0) throw new WasmOutOfMemory('kernels');
-      feedStrips(data, input, {
+      feedStrips(frameRows(data, input, hasAlpha), {
         heap: () => new Uint8Array(module.memory.buffer),
         strip,
         stripRows: module.resample_strip_rows(),

@@ -12,8 +12,14 @@
  * high-water mark for the isolate's lifetime.
  */
 
-/** A module's memory may stay this large between requests; a larger one is dropped after use. */
-const RETAINED_BYTES = 32 * 1024 * 1024;
+/**
+ * A module's memory may stay this large between requests; a larger one is dropped after use.
+ * Dropping does not return the memory at once: workerd frees it only when V8 collects the
+ * instance, and with little JS garbage that can take many requests (12 MP requests that each
+ * dropped a 40–48 MiB instance grew workerd by ~120 MiB a second; Node collects them). So the
+ * planner keeps optional memory (an encoder's faster path) under this size.
+ */
+export const RETAINED_BYTES = 32 * 1024 * 1024;
 
 /**
  * The module could not get memory (an allocation returned 0, the memory could not grow, or the

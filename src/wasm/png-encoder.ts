@@ -2,7 +2,7 @@ import pngEncFactory from '../../wasm/dist/png_enc.js';
 import pngEncWasm from '../../wasm/dist/png_enc.wasm';
 import { emscriptenModule, WasmOutOfMemory } from './loader';
 import { feedStrips } from './strips';
-import type { Size } from '../image';
+import type { RowSource } from '../image';
 
 /** Exports of our zlib-based PNG encoder (wasm/png/encoder.c): rows pushed in strips. */
 interface PngEncoderExports {
@@ -24,16 +24,15 @@ export const pngEncoderModule = emscriptenModule<PngEncoderExports>(
 );
 
 /**
- * Encodes an RGBA frame fed by strips of rows as an 8-bit RGB PNG (RGBA with `hasAlpha`), never
- * copying the frame into the encoder whole. The chunks the encoder writes are taken out after
+ * Encodes RGBA rows fed by strips as an 8-bit RGB PNG (RGBA with `hasAlpha`), never copying a
+ * frame into the encoder whole. The chunks the encoder writes are taken out after
  * every strip, so its memory stays at the strip, two rows, zlib's state and one strip's output;
  * the file exists in JavaScript as those pieces and then once joined. Undefined as soon as the
  * file passes `maxBytes` (the rest is not encoded).
  */
-export function encodePngStrips(
+export function encodePngRows(
   module: PngEncoderExports,
-  data: Uint8Array,
-  size: Size,
+  rows: RowSource,
   options: { hasAlpha: boolean; level: number; maxBytes: number },
 ): Uint8Array | undefined {
   const pieces: Uint8Array[] = [];
@@ -48,14 +47,14 @@ export function encodePngStrips(
   };
   try {
     const strip = module._png_enc_begin(
-      size.width,
-      size.height,
+      rows.width,
+      rows.height,
       options.hasAlpha ? 1 : 0,
       options.level,
     );
     if (strip === 0) throw new WasmOutOfMemory('png-enc');
     take();
-    const fed = feedStrips(data, size, {
+    const fed = feedStrips(rows, {
       heap: () => module.HEAPU8,
       strip,
       stripRows: module._png_enc_strip_rows(),

@@ -1,4 +1,4 @@
-import type { Size } from '../image';
+import type { RowSource } from '../image';
 
 /** A wasm consumer of RGBA rows: where it wants them, how many at a time, and what eats them. */
 export interface StripConsumer {
@@ -12,15 +12,15 @@ export interface StripConsumer {
 }
 
 /**
- * Feeds an RGBA frame to a wasm consumer strip by strip, so the frame is never copied into its
- * memory whole (a 12 MP frame would add 48 MB to the request's peak). False if a push failed.
+ * Feeds rows to a wasm consumer strip by strip, so a frame is never copied into its memory whole
+ * (a 12 MP frame would add 48 MB to the request's peak), and rows streamed from a decoder never
+ * make a frame at all. False if a push failed.
  */
-export function feedStrips(data: Uint8Array, size: Size, consumer: StripConsumer): boolean {
-  const rowBytes = size.width * 4;
-  for (let y = 0; y < size.height; y += consumer.stripRows) {
-    const rows = Math.min(consumer.stripRows, size.height - y);
-    consumer.heap().set(data.subarray(y * rowBytes, (y + rows) * rowBytes), consumer.strip);
-    if (!consumer.push(rows)) return false;
+export function feedStrips(rows: RowSource, consumer: StripConsumer): boolean {
+  for (let y = 0; y < rows.height; y += consumer.stripRows) {
+    const count = Math.min(consumer.stripRows, rows.height - y);
+    consumer.heap().set(rows.next(count), consumer.strip);
+    if (!consumer.push(count)) return false;
   }
   return true;
 }

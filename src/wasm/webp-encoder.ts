@@ -2,7 +2,7 @@ import webpEncFactory from '../../wasm/dist/webp_enc.js';
 import webpEncWasm from '../../wasm/dist/webp_enc.wasm';
 import { emscriptenModule, WasmOutOfMemory } from './loader';
 import { feedStrips } from './strips';
-import type { Frame, Size } from '../image';
+import { frameRows, type Frame, type RowSource, type Size } from '../image';
 
 /**
  * Exports of our libwebp encoder (wasm/webp/encoder.c): stills and animation frames pushed in
@@ -11,7 +11,7 @@ import type { Frame, Size } from '../image';
 interface WebpEncoderExports {
   HEAPU8: Uint8Array;
   _webp_enc_strip_rows(): number;
-  _webp_enc_begin(width: number, height: number, quality: number): number;
+  _webp_enc_begin(width: number, height: number, quality: number, tokenBudget: number): number;
   _webp_enc_push(rows: number): number;
   _webp_enc_finish(): number;
   _webp_enc_size(): number;
@@ -36,15 +36,14 @@ const failed = (module: WebpEncoderExports): Error =>
     ? new WasmOutOfMemory('webp-enc')
     : new Error('webp-enc: the encoder refused the picture');
 
-/** Feeds one frame to the encoder's strip buffer; false when a push failed. */
+/** Feeds a still's or a frame's rows to the encoder's strip buffer; false when a push failed. */
 const feed = (
   module: WebpEncoderExports,
-  data: Uint8Array,
-  size: Size,
+  rows: RowSource,
   strip: number,
   push: (rows: number) => number,
 ) =>
-  feedStrips(data, size, {
+  feedStrips(rows, {
     heap: () => module.HEAPU8,
     strip,
     stripRows: module._webp_enc_strip_rows(),
@@ -52,20 +51,21 @@ const feed = (
   });
 
 /**
- * A lossy WebP of one RGBA frame fed by strips: the encoder converts each strip to YUV 4:2:0 as
- * it arrives, so its memory holds the picture as YUV(A) (1.5 bytes a pixel, 2.5 with
+ * A lossy WebP of a still's RGBA rows fed by strips: the encoder converts each strip to YUV 4:2:0
+ * as it arrives, so its memory holds the picture as YUV(A) (1.5 bytes a pixel, 2.5 with
  * transparency) and libwebp's working memory, never the RGBA frame. Returns a copy of the WebP.
  */
-export function encodeWebpRgba(
+export function encodeWebpRows(
   module: WebpEncoderExports,
-  data: Uint8Array,
-  size: Size,
+  rows: RowSource,
   quality: number,
+  /** Bytes libwebp's token buffer may take (faster); 0, or past it, encodes without one. */
+  tokenBudget: number,
 ): Uint8Array {
   try {
-    const strip = module._webp_enc_begin(size.width, size.height, quality);
+    const strip = module._webp_enc_begin(rows.width, rows.height, quality, tokenBudget);
     if (strip === 0) throw failed(module);
-    const fed = feed(module, data, size, strip, (rows) => module._webp_enc_push(rows));
+    const fed = feed(module, rows, strip, (count) => module._webp_enc_push(count));
     if (!fed) throw failed(module);
     const output = module._webp_enc_finish();
     if (output === 0) throw failed(module);
@@ -91,7 +91,9 @@ export function encodeWebpAnimation(
     if (strip === 0) throw failed(module);
     let timestamp = 0;
     for (const frame of frames) {
-      const fed = feed(module, frame.data, size, strip, (rows) => module._webp_anim_enc_push(rows));
+      const fed = feed(module, frameRows(frame.data, size, true), strip, (rows) =>
+        module._webp_anim_enc_push(rows),
+      );
       if (!fed || module._webp_anim_enc_add(timestamp) !== 0) throw failed(module);
       timestamp += frame.delayMs;
     }

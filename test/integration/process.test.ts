@@ -381,9 +381,55 @@ describe('format, quality, interlace', () => {
     expect(await similarity(await small(response.body), sharp(await small(jpeg)))).toBeGreaterThan(
       0.98,
     );
-    // Progressive needs every coefficient at once: at 12 MP that does not fit and is refused.
+    // Progressive needs every coefficient at once. Streamed from the decoder (no frame) that
+    // fits; with a pixel action the frame is held too, and at 12 MP that is refused.
     const progressive = await process('jpeg4000x3000.jpg', 'image/quality,Q_80/interlace,i_1');
-    expect([progressive.status, progressive.json().code]).toEqual([400, 'ImageTooLarge']);
+    expect(progressive.status).toBe(200);
+    expect((await sharp(progressive.body).metadata()).isProgressive).toBe(true);
+    const withAction = await process(
+      'jpeg4000x3000.jpg',
+      'image/bright,b_10/quality,Q_80/interlace,i_1',
+    );
+    expect([withAction.status, withAction.json().code]).toEqual([400, 'ImageTooLarge']);
+  });
+
+  describe('a still re-encoded whole streams its rows from decoder to encoder', () => {
+    // bright,b_0 changes no pixel but is a pixel action: it takes the path through a frame.
+    it.each([
+      ['f_png', 'png'],
+      ['f_webp', 'webp'],
+      ['f_jpg', 'jpeg'],
+    ])('%s: the same bytes as through a decoded frame', async (format, name) => {
+      const streamed = await process('street.jpg', `image/format,${format}`);
+      const framed = await process('street.jpg', `image/bright,b_0/format,${format}`);
+      expect(streamed.status).toBe(200);
+      expect(streamed.headers.get('server-timing')).toContain('rows streamed');
+      expect(framed.headers.get('server-timing')).not.toContain('rows streamed');
+      expect(await dimensions(streamed.body)).toEqual({ format: name, width: 2725, height: 2225 });
+      expect(Buffer.compare(streamed.body, framed.body)).toBe(0);
+    });
+
+    it('a CMYK JPEG with its ICC profile: converted to sRGB strip by strip, as a frame is', async () => {
+      await worker.put('cmyk.jpg', fixture('photo/Channel_digital_image_CMYK_color.jpg'));
+      const streamed = await process('cmyk.jpg', 'image/format,f_png');
+      const framed = await process('cmyk.jpg', 'image/bright,b_0/format,f_png');
+      expect(streamed.headers.get('server-timing')).toContain('rows streamed');
+      expect(streamed.status).toBe(200);
+      expect(Buffer.compare(streamed.body, framed.body)).toBe(0);
+    });
+
+    it('damage found while streaming answers 400, never a partial image', async () => {
+      const whole = fixture('photo/flowers.jpeg');
+      // Cut in the middle of the entropy-coded data: the header is intact.
+      await worker.put('cut.jpg', whole.subarray(0, Math.floor(whole.length * 0.6)));
+      for (const format of ['f_png', 'f_webp', 'f_jpg']) {
+        const response = await process('cut.jpg', `image/format,${format}`);
+        expect([response.status, response.json().code]).toEqual([400, 'UnsupportedImageFormat']);
+      }
+      // The decoder's instance is whole again afterwards.
+      const next = await process('flowers.jpeg', 'image/format,f_webp');
+      expect(next.status).toBe(200);
+    });
   });
 
   it('f_heic is refused; f_gif on a JPEG is a real single-frame GIF; HEIC sources become JPEG (#31)', async () => {

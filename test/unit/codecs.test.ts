@@ -6,7 +6,8 @@ import { decodeImage, encodeImage } from '../../src/formats/registry';
 import { probeImage } from '../../src/formats/registry';
 import type { RasterImage } from '../../src/image';
 import { wasmMemoryBytes } from '../../src/wasm/loader';
-import { encodePngStrips, pngEncoderModule } from '../../src/wasm/png-encoder';
+import { encodePngRows, pngEncoderModule } from '../../src/wasm/png-encoder';
+import { frameRows } from '../../src/image';
 import { fixture, similarity } from '../helpers/images';
 
 const decode = (path: string) => {
@@ -146,7 +147,12 @@ describe('AVIF without the pixi property (libheif up to 1.9 wrote none)', () => 
   it('an AVIF with alpha whose pixi properties are removed decodes exactly like the original', async () => {
     const source = await decode('formats/with-alpha.png');
     const original = Buffer.from(
-      await encodeImage(source, { format: 'avif', quality: 90, progressive: false }),
+      await encodeImage(source, {
+        format: 'avif',
+        quality: 90,
+        progressive: false,
+        encoderGrantBytes: 0,
+      }),
     );
     const stripped = Buffer.from(original);
     const metaEnd =
@@ -172,7 +178,12 @@ describe('encoders round-trip', () => {
     const source = await decode('formats/with-alpha.png');
     const flat = format === 'jpg' || format === 'bmp';
     const image = flat ? { ...source, hasAlpha: false } : source;
-    const bytes = await encodeImage(image, { format, quality: 90, progressive: false });
+    const bytes = await encodeImage(image, {
+      format,
+      quality: 90,
+      progressive: false,
+      encoderGrantBytes: 0,
+    });
     const probe = probeImage(bytes);
     expect(probe).toMatchObject({ format, width: 256, height: 192 });
     const back = await decodeImage(bytes, probe, { scale: 1 });
@@ -186,12 +197,18 @@ describe('encoders round-trip', () => {
 });
 
 describe('WebP encoding (our libwebp build, wasm/webp/encoder.c)', () => {
-  const settings = { format: 'webp', quality: 85, progressive: false } as const;
+  const settings = {
+    format: 'webp',
+    quality: 85,
+    progressive: false,
+    encoderGrantBytes: 0,
+  } as const;
 
   it("a photo fed by strips is libwebp's whole-frame encoding: sharp's WebP, byte for byte", async () => {
     for (const path of ['photo/flowers.jpeg', 'photo/2569067123_aca715a2ee_o.jpg']) {
       const photo = await decode(path);
-      const ours = await encodeImage(photo, settings);
+      // With its token buffer granted, as libwebp runs by default.
+      const ours = await encodeImage(photo, { ...settings, encoderGrantBytes: 64 * 1024 * 1024 });
       const theirs = await asSharp(photo).removeAlpha().webp({ quality: 85 }).toBuffer();
       if (path.includes('flowers')) {
         expect(await similarity(Buffer.from(ours), sharp(theirs))).toBeGreaterThanOrEqual(0.99);
@@ -207,6 +224,29 @@ describe('WebP encoding (our libwebp build, wasm/webp/encoder.c)', () => {
     await encodeImage(photo, settings);
     const pixels = photo.width * photo.height;
     expect(wasmMemoryBytes()['webp-enc']).toBeLessThan(3.5 * pixels);
+  });
+
+  it("libwebp's token buffer stays inside its grant: past it, the still is encoded again without", async () => {
+    // Seeded noise: the most tokens a picture can ask for.
+    const width = 1024;
+    const height = 768;
+    const data = new Uint8Array(width * height * 4);
+    let seed = 12345;
+    for (let i = 0; i < data.length; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      data[i] = i % 4 === 3 ? 255 : seed >>> 24;
+    }
+    const image = { width, height, hasAlpha: false, frames: [{ data, delayMs: 0 }] };
+    const lean = await encodeImage(image, settings);
+    // A grant too small for this picture's tokens: low_memory, the same bytes as without one.
+    const cut = await encodeImage(image, { ...settings, encoderGrantBytes: 1024 * 1024 });
+    expect(Buffer.from(cut).equals(Buffer.from(lean))).toBe(true);
+    // A grant large enough: the token path, a valid file of the same picture.
+    const fast = await encodeImage(image, { ...settings, encoderGrantBytes: 64 * 1024 * 1024 });
+    expect(Buffer.from(fast).equals(Buffer.from(lean))).toBe(false);
+    const back = await sharp(fast).raw().toBuffer({ resolveWithObject: true });
+    expect([back.info.width, back.info.height]).toEqual([width, height]);
+    expect(await similarity(Buffer.from(fast), sharp(Buffer.from(lean)))).toBeGreaterThan(0.95);
   });
 
   it('transparency arriving after opaque strips, odd sizes: alpha exact, colour close', async () => {
@@ -266,7 +306,12 @@ describe('Adam7 PNG (interlace,i_progressive)', () => {
     const source = await decode(
       withAlpha ? 'formats/with-alpha.png' : 'formats/gradients-rgb8.png',
     );
-    const bytes = await encodeImage(source, { format: 'png', quality: 85, progressive: true });
+    const bytes = await encodeImage(source, {
+      format: 'png',
+      quality: 85,
+      progressive: true,
+      encoderGrantBytes: 0,
+    });
     const meta = await sharp(bytes).metadata();
     expect([meta.isProgressive, meta.channels, meta.width]).toEqual([
       true,
@@ -327,7 +372,7 @@ function expectedFilter(row: Uint8Array, up: Uint8Array, bpp: number): number {
 
 describe('PNG encoder (wasm/png/encoder.c: zlib, fed by row strips)', () => {
   const encodePng = (image: RasterImage) =>
-    encodeImage(image, { format: 'png', quality: 85, progressive: false });
+    encodeImage(image, { format: 'png', quality: 85, progressive: false, encoderGrantBytes: 0 });
 
   it.each([
     ['formats/with-alpha.png', true],
@@ -404,11 +449,14 @@ describe('PNG encoder (wasm/png/encoder.c: zlib, fed by row strips)', () => {
     const data = source.frames[0]!.data;
     const options = { hasAlpha: false, level: 1 };
     const cut = await pngEncoderModule.use((module) =>
-      encodePngStrips(module, data, source, { ...options, maxBytes: 100_000 }),
+      encodePngRows(module, frameRows(data, source, false), { ...options, maxBytes: 100_000 }),
     );
     expect(cut).toBeUndefined();
     const whole = await pngEncoderModule.use((module) =>
-      encodePngStrips(module, data, source, { ...options, maxBytes: 20_000_000 }),
+      encodePngRows(module, frameRows(data, source, false), {
+        ...options,
+        maxBytes: 20_000_000,
+      }),
     );
     expect(whole && (await sharp(whole).metadata()).width).toBe(1000);
   });

@@ -31,6 +31,23 @@ const plan = (value: string, source: ImageProbe, sourceBytes = 4_000_000) => {
 };
 
 describe('planner: decode scale and region under the memory budget', () => {
+  it('streams rows only for a still re-encoded whole between codecs that can', () => {
+    const streamed = (command: string, source: Partial<ImageProbe> = {}) =>
+      plan(command, probe({ width: 1000, height: 1000, ...source })).streamed;
+    expect(streamed('image/format,f_webp')).toBe(true);
+    expect(streamed('image/quality,Q_80')).toBe(true);
+    expect(streamed('image/format,f_png')).toBe(true);
+    // An Adam7 PNG needs the whole image; pixel actions and orientation need a frame.
+    expect(streamed('image/format,f_png/interlace,i_1')).toBe(false);
+    expect(streamed('image/bright,b_10')).toBe(false);
+    expect(streamed('image/resize,w_1000,limit_0')).toBe(false);
+    expect(streamed('image/format,f_webp', { orientation: 6 })).toBe(false);
+    expect(streamed('image/format,f_webp', { orientation: 1 })).toBe(true);
+    // PNG has no row decoder; AVIF no row encoder.
+    expect(streamed('image/format,f_webp', { format: 'png' })).toBe(false);
+    expect(streamed('image/format,f_avif')).toBe(false);
+  });
+
   it('12 MP → 400 px keeps 1.25× the needed pixels (the 1/8 decode, 500 px)', () => {
     const result = plan('image/resize,w_400/format,f_webp', probe({}));
     expect(result.decodeHint.scale).toBe(0.125);
@@ -77,9 +94,11 @@ describe('planner: decode scale and region under the memory budget', () => {
   it('a 6 MP and a 12 MP photo converted to WebP at full size fit (12 MP measured +105 MiB)', () => {
     const result = plan('image/format,f_webp', probe({ width: 2725, height: 2225 }), 830_000);
     expect(result.decodeHint).toEqual({ scale: 1 });
+    // Re-encoded whole, the rows stream from decoder to encoder: no frame is held.
     const twelve = plan('image/format,f_webp', probe({}), 4_500_000);
-    expect(twelve.decodeHint).toEqual({ scale: 1 });
-    expect(twelve.predictedPeakBytes).toBeGreaterThan(105 * 2 ** 20);
+    expect([twelve.decodeHint, twelve.streamed]).toEqual([{ scale: 1 }, true]);
+    // Through a frame (any pixel action) it would not fit.
+    expect(() => plan('image/bright,b_10/format,f_webp', probe({}), 4_500_000)).toThrow(/128 MiB/);
     // With transparency, libwebp's lossless alpha plane does not fit at that size.
     expect(() => plan('image/circle,r_1999/format,f_webp', probe({}), 3_100_000)).toThrow(
       /128 MiB/,
@@ -91,7 +110,11 @@ describe('planner: decode scale and region under the memory budget', () => {
     const progressive = probe({ jpegCoefficientBytes: 3 });
     const small = (source: ImageProbe) => plan('image/resize,w_400', source).predictedPeakBytes;
     expect(small(progressive) - small(base)).toBe(3 * 4000 * 3000);
-    expect(() => plan('image/format,f_webp', progressive, 4_500_000)).toThrow(/128 MiB/);
+    // Streamed, the coefficients and the encoder fit; with the frame as well, they do not.
+    expect(plan('image/format,f_webp', progressive, 4_500_000).streamed).toBe(true);
+    expect(() => plan('image/bright,b_10/format,f_webp', progressive, 4_500_000)).toThrow(
+      /128 MiB/,
+    );
   });
 
   it('transparency from the source or an action counts the WebP alpha plane', () => {
@@ -108,7 +131,9 @@ describe('planner: decode scale and region under the memory budget', () => {
       peak('image/resize,m_pad,w_1000,h_1000,color_FF0000/format,f_webp'),
     );
     // JPEG output is flattened: no alpha plane to encode.
-    expect(peak('image/format,f_jpg', true)).toBe(peak('image/format,f_jpg'));
+    expect(peak('image/bright,b_10/format,f_jpg', true)).toBe(
+      peak('image/bright,b_10/format,f_jpg'),
+    );
   });
 
   it('without a shrinking first action the image is decoded whole', () => {

@@ -27,6 +27,9 @@
 #define EXPORT __attribute__((used, visibility("default")))
 
 /* Rows per strip: even, so that strips pair rows for chroma as a whole-frame import does. */
+/* token-budget.patch: the token buffer's limit in bytes (0: none). */
+extern size_t VP8TokenBudgetBytes;
+
 #define STRIP_ROWS 16
 
 static struct {
@@ -44,6 +47,8 @@ static struct {
   /* Animations: the frame being received (ARGB) and the animation encoder. */
   WebPAnimEncoder *anim;
   WebPData assembled;
+  /* Stills: the most bytes libwebp's token buffer may take (0: encode with low_memory). */
+  size_t token_budget;
 } job;
 
 /* Why the last call failed: 1 memory ran out, 2 anything else. Kept across reset(). */
@@ -95,8 +100,8 @@ static int configure(float quality, int width, int height) {
   job.config.image_hint = WEBP_HINT_DEFAULT;
   job.config.emulate_jpeg_size = 0;
   job.config.thread_level = 0;
-  /* Above 8 MP, encode without libwebp's token buffer, whose size follows the picture's detail
-   * (a grainy 12 MP photo took the request past 128 MiB); the file is a little larger. */
+  /* Animation frames above 8 MP are encoded without libwebp's token buffer, whose size follows
+   * the picture's detail (a grainy 12 MP photo: ~37 MiB); stills decide by their budget. */
   job.config.low_memory = (double)width * height > 8e6 ? 1 : 0;
   job.config.near_lossless = 100;
   job.config.use_delta_palette = 0;
@@ -127,9 +132,15 @@ EXPORT int webp_enc_failure(void) { return failure; }
 
 /* --- stills ------------------------------------------------------------------------------- */
 
-/* Starts a still; returns the RGBA strip buffer (webp_enc_strip_rows() rows), or 0. */
-EXPORT uint8_t *webp_enc_begin(int width, int height, int quality) {
-  if (!begin(width, height, quality)) goto fail;
+/*
+ * Starts a still; returns the RGBA strip buffer (webp_enc_strip_rows() rows), or 0. The token
+ * buffer may take up to `token_budget` bytes (token-budget.patch); past it, or with 0, the
+ * picture is encoded with low_memory instead.
+ */
+EXPORT uint8_t *webp_enc_begin(int width, int height, int quality, int token_budget) {
+  if (token_budget < 0 || !begin(width, height, quality)) goto fail;
+  job.token_budget = (size_t)token_budget;
+  job.config.low_memory = token_budget == 0;
   WebPPictureInit(&job.picture);
   WebPPictureInit(&job.strip_picture);
   job.picture.use_argb = 0;
@@ -217,7 +228,17 @@ EXPORT uint8_t *webp_enc_finish(void) {
   WebPMemoryWriterInit(&job.writer);
   job.picture.writer = WebPMemoryWrite;
   job.picture.custom_ptr = &job.writer;
-  if (!WebPEncode(&job.config, &job.picture)) {
+  VP8TokenBudgetBytes = job.token_budget;
+  int encoded = WebPEncode(&job.config, &job.picture);
+  if (!encoded && !job.config.low_memory && is_memory_error(job.picture.error_code)) {
+    /* Past the token budget (or out of memory with tokens): again without the token buffer. */
+    WebPMemoryWriterClear(&job.writer);
+    WebPMemoryWriterInit(&job.writer);
+    job.config.low_memory = 1;
+    encoded = WebPEncode(&job.config, &job.picture);
+  }
+  VP8TokenBudgetBytes = 0;
+  if (!encoded) {
     if (is_memory_error(job.picture.error_code)) failure = FAILED_MEMORY;
     goto fail;
   }

@@ -1,9 +1,14 @@
 import { BosError } from '../../errors';
-import { coversAll, type RasterImage } from '../../image';
-import { decodeJpegRegion, jpegDecoderModule } from '../../wasm/jpeg-decoder';
-import { encodeJpegRgba, jpegEncoderModule } from '../../wasm/jpeg-encoder';
+import { coversAll, frameRows, type RasterImage, type RowSource } from '../../image';
+import {
+  decodeJpegRegion,
+  JPEG_STREAM_STRIP_ROWS,
+  jpegDecoderModule,
+  openJpegRows,
+} from '../../wasm/jpeg-decoder';
+import { encodeJpegRows, jpegEncoderModule } from '../../wasm/jpeg-encoder';
 import { eighthsFor, wholeRegion } from '../reduce';
-import type { FormatModule } from '../types';
+import type { EncodeSettings, FormatModule, RowEncoder } from '../types';
 import { probeJpeg } from './probe';
 
 const corrupt = () =>
@@ -21,6 +26,20 @@ const corrupt = () =>
  * tables, so a 12 MP photo re-encoded at full size fits the isolate.
  */
 const JPEG_OPTIMISED_MAX_PIXELS = 8_000_000;
+
+const rowEncoder: RowEncoder = {
+  accepts: () => true,
+  encode: (rows: RowSource, settings: EncodeSettings) =>
+    jpegEncoderModule.use((module) =>
+      encodeJpegRows(
+        module,
+        rows,
+        settings.quality,
+        settings.progressive,
+        settings.progressive || rows.width * rows.height <= JPEG_OPTIMISED_MAX_PIXELS,
+      ),
+    ),
+};
 
 export const jpeg: FormatModule = {
   name: 'jpg',
@@ -117,15 +136,28 @@ export const jpeg: FormatModule = {
   encode: (image, settings) => {
     const frame = image.frames[0];
     if (!frame) throw new BosError('InternalError', 'No frame to encode.');
-    return jpegEncoderModule.use((module) =>
-      encodeJpegRgba(
-        module,
-        frame.data,
-        image,
-        settings.quality,
-        settings.progressive,
-        settings.progressive || image.width * image.height <= JPEG_OPTIMISED_MAX_PIXELS,
-      ),
-    );
+    return rowEncoder.encode(frameRows(frame.data, image, false), settings);
+  },
+  rowEncoder,
+  rowDecoder: {
+    // The strip, one CMYK row, and libjpeg's own buffers (a few iMCU rows of samples).
+    workingBytes: (probe) => probe.width * 4 * (JPEG_STREAM_STRIP_ROWS + 1 + 3 * 16) + 256 * 1024,
+    async open(bytes, _probe, scope) {
+      const lease = await scope.hold(jpegDecoderModule);
+      const rows = openJpegRows(lease.instance, bytes);
+      if (!rows) throw corrupt();
+      lease.defer(rows.close);
+      return {
+        ...rows,
+        next(count) {
+          const strip = rows.next(count);
+          if (!strip) throw corrupt();
+          return strip;
+        },
+        finish() {
+          if (!rows.end()) throw corrupt();
+        },
+      };
+    },
   },
 };

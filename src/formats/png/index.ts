@@ -1,10 +1,11 @@
 import { BosError } from '../../errors';
 import { LIMITS } from '../../limits';
 import { decodePngRgba, pngModule } from '../../wasm/png';
-import { encodePngStrips, pngEncoderModule } from '../../wasm/png-encoder';
+import { encodePngRows, pngEncoderModule } from '../../wasm/png-encoder';
 import { ascii } from '../probe-helpers';
 import { decodedStill } from '../decoded';
-import type { FormatModule } from '../types';
+import { frameRows } from '../../image';
+import type { FormatModule, RowEncoder } from '../types';
 import { encodeInterlacedPng } from './interlaced';
 import { probePng } from './probe';
 
@@ -23,6 +24,24 @@ const PNG_LEVEL = 1;
  * as its first frame. Written by our zlib encoder (wasm/png/) from row strips: RGB, or RGBA when
  * the image has alpha; `interlace,i_progressive` writes Adam7 with our own small encoder.
  */
+/** Plain (not interlaced) PNGs are written from rows; Adam7 needs the whole image. */
+const rowEncoder: RowEncoder = {
+  accepts: (settings) => !settings.progressive,
+  async encode(rows) {
+    const maxBytes = LIMITS.outputBytes;
+    const png = await pngEncoderModule.use((module) =>
+      encodePngRows(module, rows, { hasAlpha: rows.hasAlpha, level: PNG_LEVEL, maxBytes }),
+    );
+    if (!png) {
+      throw new BosError(
+        'ImageTooLarge',
+        `The encoded image is more than ${maxBytes} bytes; the limit is ${maxBytes}.`,
+      );
+    }
+    return png;
+  },
+};
+
 export const png: FormatModule = {
   name: 'png',
   mime: 'image/png',
@@ -55,20 +74,7 @@ export const png: FormatModule = {
     const frame = image.frames[0];
     if (!frame) throw new BosError('InternalError', 'No frame to encode.');
     if (settings.progressive) return encodeInterlacedPng(image);
-    const maxBytes = LIMITS.outputBytes;
-    const png = await pngEncoderModule.use((module) =>
-      encodePngStrips(module, frame.data, image, {
-        hasAlpha: image.hasAlpha,
-        level: PNG_LEVEL,
-        maxBytes,
-      }),
-    );
-    if (!png) {
-      throw new BosError(
-        'ImageTooLarge',
-        `The encoded image is more than ${maxBytes} bytes; the limit is ${maxBytes}.`,
-      );
-    }
-    return png;
+    return rowEncoder.encode(frameRows(frame.data, image, image.hasAlpha), settings);
   },
+  rowEncoder,
 };

@@ -1,14 +1,23 @@
 import { BosError } from '../../errors';
-import { coversAll, type RasterImage } from '../../image';
+import { coversAll, frameRows, type RasterImage } from '../../image';
 import { anyTransparent } from '../../kernels/canvas';
 import { decodeWebpAnimation, decodeWebpStill, webpDecoderModule } from '../../wasm/webp-decoder';
-import { encodeWebpAnimation, encodeWebpRgba, webpEncoderModule } from '../../wasm/webp-encoder';
+import { encodeWebpAnimation, encodeWebpRows, webpEncoderModule } from '../../wasm/webp-encoder';
 import { ascii } from '../probe-helpers';
 import { reductionFor, wholeRegion } from '../reduce';
-import type { FormatModule } from '../types';
+import type { FormatModule, RowEncoder } from '../types';
 import { probeWebp } from './probe';
 
 const corrupt = () => new BosError('UnsupportedImageFormat', 'The WebP data is corrupt.');
+
+/** Stills are written from rows (animations frame by frame). */
+const rowEncoder: RowEncoder = {
+  accepts: () => true,
+  encode: (rows, settings) =>
+    webpEncoderModule.use((module) =>
+      encodeWebpRows(module, rows, settings.quality, settings.encoderGrantBytes),
+    ),
+};
 
 /**
  * WebP through our libwebp builds (wasm/webp/): stills decoded cropped (in source pixels) and
@@ -36,10 +45,12 @@ export const webp: FormatModule = {
     // hash chain, transform buffer): 6 MP 128.2 MiB, 12 MP 252.6 MiB in all. An animation keeps
     // three canvases and the frame being encoded, and each frame's encoded data until the file is
     // assembled: 1000×750, 5 frames 24.7 MiB, 20 frames 29.6 MiB; 2000×1500, 5 frames 96 MiB.
-    // Above 8 MP libwebp runs without its token buffer (low_memory), whose size follows the
-    // picture's detail: the bench's grainy 12 MP photo → full-size WebP grew workerd by +145 MiB
-    // with it and +108 MiB without (at 1.7× the time).
+    // That is libwebp without its token buffer (low_memory). The buffer (2 bytes a coded bit)
+    // follows the picture's detail: ~3.2 bytes a pixel on the bench's grainy 12 MP photo, far
+    // more on noise. It is granted as `fasterEncoder` when the budget has room, and capped by
+    // wasm/webp/token-budget.patch: past its grant the still is encoded again with low_memory.
     encoderBytesPerPixel: 3.25,
+    fasterEncoder: { bytesPerPixel: 4 },
     encoderFixedBytes: 0,
     encoderAlphaBytesPerPixel: 20,
     animationEncoder: { canvasBytesPerPixel: 30, frameBytesPerPixel: 1 },
@@ -98,11 +109,8 @@ export const webp: FormatModule = {
   encode: async (image, settings) => {
     const [frame, ...more] = image.frames;
     if (!frame) throw new BosError('InternalError', 'No frame to encode.');
-    if (more.length === 0) {
-      return webpEncoderModule.use((module) =>
-        encodeWebpRgba(module, frame.data, image, settings.quality),
-      );
-    }
+    if (more.length === 0)
+      return rowEncoder.encode(frameRows(frame.data, image, image.hasAlpha), settings);
     // ANMF durations are 24-bit milliseconds and the loop count 16-bit (0 forever).
     const frames = image.frames.map((each) => ({
       data: each.data,
@@ -113,4 +121,5 @@ export const webp: FormatModule = {
       encodeWebpAnimation(module, frames, image, settings.quality, loopCount),
     );
   },
+  rowEncoder,
 };

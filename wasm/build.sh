@@ -44,9 +44,10 @@ apt-get source --download-only "$JPEG_PACKAGE=$JPEG_VERSION" "$WEBP_PACKAGE=$WEB
   "$FREETYPE_PACKAGE=$FREETYPE_VERSION" "$ZLIB_PACKAGE=$ZLIB_VERSION"
 dpkg-source -x "${JPEG_PACKAGE}_${JPEG_VERSION#*:}.dsc" jpeg >/dev/null
 # Our changes to libjpeg-turbo, each with bit-identical output (see the patches): faster Huffman
-# decoding, wasm SIMD for colour conversion and chroma upsampling; for the encoder, wasm SIMD for
-# colour conversion, downsampling, DCT and quantisation, and faster Huffman encoding.
-for change in huffman simd encoder-simd encoder-huffman; do
+# decoding, wasm SIMD for colour conversion and chroma upsampling, wasm SIMD for the inverse DCTs
+# (full size, 1/2 and 1/4); for the encoder, wasm SIMD for colour conversion, downsampling, DCT
+# and quantisation, and faster Huffman encoding.
+for change in huffman simd idct-simd encoder-simd encoder-huffman; do
   patch -d jpeg -p1 --quiet <"$here/jpeg/$change.patch"
 done
 dpkg-source -x "${WEBP_PACKAGE}_${WEBP_VERSION}.dsc" webp >/dev/null
@@ -136,7 +137,7 @@ cat >"$here/manifest.json" <<JSON
     "$ZLIB_PACKAGE": { "version": "$ZLIB_VERSION", "orig": "$(ls ${ZLIB_PACKAGE}_*.orig.tar.bz2)", "sha256": "$(sha ${ZLIB_PACKAGE}_*.orig.tar.bz2)" }
   },
   "inputs": {
-$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/token-budget.patch webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c; do
+$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/idct-simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/token-budget.patch webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c; do
     echo "    \"$input\": \"$(sha "$here/$input")\","
   done | sed '$ s/,$//')
   },

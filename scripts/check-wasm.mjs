@@ -17,10 +17,10 @@ for (const [file, expected] of Object.entries({ ...manifest.inputs, ...manifest.
   console.log(`${ok ? 'ok' : 'MISMATCH'}  wasm/${file}  ${actual}`);
 }
 // A source or patch the manifest does not list was not built from: rebuild.
-for (const folder of ['jpeg', 'webp', 'kernels', 'text', 'png']) {
+for (const folder of ['jpeg', 'webp', 'kernels', 'text', 'png', 'avif']) {
   for (const name of readdirSync(join('wasm', folder))) {
     const file = `${folder}/${name}`;
-    if (/\.(c|h|patch)$/.test(name) && !(file in manifest.inputs)) {
+    if (/\.(c|h|patch|sh|txt)$/.test(name) && !(file in manifest.inputs)) {
       failed = true;
       console.log(`UNRECORDED  wasm/${file} (run bash wasm/build.sh)`);
     }

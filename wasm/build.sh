@@ -105,6 +105,11 @@ emcc "${EMFLAGS[@]}" -msse4.1 -s EXPORT_NAME=createWebpEncoder \
   webp/src/enc/*.c webp/src/dsp/*.c webp/src/utils/*.c webp/src/mux/*.c webp/src/dec/*.c \
   webp/src/demux/*.c webp/sharpyuv/*.c "$here/webp/encoder.c" -o "$here/dist/webp_enc.js"
 
+# --- our AVIF encoder: libaom (its SSE2-SSE4.1 intrinsics as wasm SIMD, all-intra) and our own
+# AVIF container writer; see wasm/avif/build.sh ---------------------------------------------------
+bash "$here/avif/build.sh" "$work/avif" "${EMFLAGS[@]}"
+AOM_VERSION="$(sed -n 's/^AOM_VERSION=//p' "$here/avif/build.sh")"
+
 # --- our pixel kernels: resampler, blur, compositing, rotation (no third-party source; standalone module, no glue) -----------
 emcc "${OPT[@]}" -s STANDALONE_WASM=1 --no-entry \
   -s ALLOW_MEMORY_GROWTH=1 -s INITIAL_MEMORY=2MB -s TOTAL_STACK=256KB -s MAXIMUM_MEMORY=2GB \
@@ -134,10 +139,11 @@ cat >"$here/manifest.json" <<JSON
     "$JPEG_PACKAGE": { "version": "$JPEG_VERSION", "orig": "$(ls ${JPEG_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${JPEG_PACKAGE}_*.orig.tar.gz)" },
     "$WEBP_PACKAGE": { "version": "$WEBP_VERSION", "orig": "$(ls ${WEBP_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${WEBP_PACKAGE}_*.orig.tar.gz)" },
     "$FREETYPE_PACKAGE": { "version": "$FREETYPE_VERSION", "orig": "$(ls ${FREETYPE_PACKAGE}_*.orig.tar.xz)", "sha256": "$(sha ${FREETYPE_PACKAGE}_*.orig.tar.xz)" },
-    "$ZLIB_PACKAGE": { "version": "$ZLIB_VERSION", "orig": "$(ls ${ZLIB_PACKAGE}_*.orig.tar.bz2)", "sha256": "$(sha ${ZLIB_PACKAGE}_*.orig.tar.bz2)" }
+    "$ZLIB_PACKAGE": { "version": "$ZLIB_VERSION", "orig": "$(ls ${ZLIB_PACKAGE}_*.orig.tar.bz2)", "sha256": "$(sha ${ZLIB_PACKAGE}_*.orig.tar.bz2)" },
+    "aom": { "version": "$AOM_VERSION", "orig": "$(cd avif && ls aom_*.orig.tar.gz)", "sha256": "$(sha avif/aom_*.orig.tar.gz)", "debian": "aom_$AOM_VERSION.debian.tar.xz", "debian_sha256": "$(sha "avif/aom_$AOM_VERSION.debian.tar.xz")" }
   },
   "inputs": {
-$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/idct-simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/token-budget.patch webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c; do
+$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/idct-simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/token-budget.patch webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c avif/encoder.c avif/build.sh avif/aom-wasm-x86.patch avif/aom-rtcd-unavailable.patch avif/asm-wrappers.txt; do
     echo "    \"$input\": \"$(sha "$here/$input")\","
   done | sed '$ s/,$//')
   },
@@ -152,6 +158,8 @@ $(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/idct-simd.patch jpeg/enco
     "dist/webp_dec.js": "$(sha "$here/dist/webp_dec.js")",
     "dist/webp_enc.wasm": "$(sha "$here/dist/webp_enc.wasm")",
     "dist/webp_enc.js": "$(sha "$here/dist/webp_enc.js")",
+    "dist/avif_enc.wasm": "$(sha "$here/dist/avif_enc.wasm")",
+    "dist/avif_enc.js": "$(sha "$here/dist/avif_enc.js")",
     "dist/kernels.wasm": "$(sha "$here/dist/kernels.wasm")",
     "dist/text.wasm": "$(sha "$here/dist/text.wasm")"
   }

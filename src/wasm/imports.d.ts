@@ -29,3 +29,7 @@ declare module '*/wasm/dist/webp_enc.js' {
   const factory: unknown;
   export default factory;
 }
+declare module '*/wasm/dist/avif_enc.js' {
+  const factory: unknown;
+  export default factory;
+}

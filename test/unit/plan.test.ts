@@ -43,9 +43,10 @@ describe('planner: decode scale and region under the memory budget', () => {
     expect(streamed('image/resize,w_1000,limit_0')).toBe(false);
     expect(streamed('image/format,f_webp', { orientation: 6 })).toBe(false);
     expect(streamed('image/format,f_webp', { orientation: 1 })).toBe(true);
-    // PNG has no row decoder; AVIF no row encoder.
+    // PNG has no row decoder; GIF no row encoder. AVIF has one.
     expect(streamed('image/format,f_webp', { format: 'png' })).toBe(false);
-    expect(streamed('image/format,f_avif')).toBe(false);
+    expect(streamed('image/format,f_gif')).toBe(false);
+    expect(streamed('image/format,f_avif')).toBe(true);
   });
 
   it('12 MP → 400 px keeps 1.25× the needed pixels (the 1/8 decode, 500 px)', () => {

@@ -113,22 +113,23 @@ export function planImage(
   };
 }
 
-/** What the planner grants a still's encoder to run faster: its ask, when the budget has room. */
-const MIN_ENCODER_GRANT_BYTES = 1024 * 1024;
-
 /**
+ * What the planner grants a still's encoder to run faster: its ask (at least 1 MiB: libwebp's
+ * first token page alone is larger than 4 bytes a pixel of a thumbnail), when the budget has room.
  * The grant also keeps the encoder's instance within what stays between requests: one that grew
  * past it would be dropped, and a dropped instance's memory lingers until V8 collects it.
  */
+const MIN_ENCODER_GRANT_BYTES = 1024 * 1024;
+
 function encoderGrant(format: EncodeSettings['format'], output: Size, room: number): number {
   const { fasterEncoder: faster, encoderBytesPerPixel } = formatModule(format).memory;
   if (!faster) return 0;
   const pixels = output.width * output.height;
-  const ask = Math.ceil(faster.bytesPerPixel * pixels);
+  const ask = Math.max(Math.ceil(faster.bytesPerPixel * pixels), MIN_ENCODER_GRANT_BYTES);
   const retained = RETAINED_BYTES - encoderBytesPerPixel * pixels;
   const grant = Math.floor(Math.min(ask, room, retained));
   // Less than a page or two of tokens would only make the encoder start over.
-  return grant >= Math.min(ask, MIN_ENCODER_GRANT_BYTES) ? grant : 0;
+  return grant >= MIN_ENCODER_GRANT_BYTES ? grant : 0;
 }
 
 /**

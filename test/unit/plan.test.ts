@@ -31,6 +31,17 @@ const plan = (value: string, source: ImageProbe, sourceBytes = 4_000_000) => {
 };
 
 describe('planner: decode scale and region under the memory budget', () => {
+  it("grants WebP's token buffer what fits: at least 1 MiB, none past the retained instance", () => {
+    const grant = (width: number, height: number) =>
+      plan('image/format,f_webp', probe({ width, height })).encode.encoderGrantBytes;
+    expect(grant(150, 113)).toBe(1024 * 1024);
+    expect(grant(1000, 1000)).toBe(4 * 1000 * 1000);
+    // 12 MP: its YUV and working memory alone pass the 32 MiB an instance keeps.
+    expect(grant(4000, 3000)).toBe(0);
+    // JPEG has no faster path to grant.
+    expect(plan('image/quality,Q_80', probe({})).encode.encoderGrantBytes).toBe(0);
+  });
+
   it('streams rows only for a still re-encoded whole between codecs that can', () => {
     const streamed = (command: string, source: Partial<ImageProbe> = {}) =>
       plan(command, probe({ width: 1000, height: 1000, ...source })).streamed;

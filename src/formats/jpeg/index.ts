@@ -148,7 +148,9 @@ export const jpeg: FormatModule = {
       if (!rows) throw corrupt();
       lease.defer(rows.close);
       return {
-        ...rows,
+        width: rows.width,
+        height: rows.height,
+        hasAlpha: rows.hasAlpha,
         next(count) {
           const strip = rows.next(count);
           if (!strip) throw corrupt();

@@ -17,29 +17,14 @@
 //    8- and 16-bit quantisation tables, which reach the IDCTs' overflow and range-limit
 //    wraparound (a sample of x & 1023 in range_limit[]), and their exits to the plain C.
 // Needs sharp (a dev dependency).
-/* global console, process, URL, WebAssembly -- Node (eslint.config.js gives Node globals to scripts/ only) */
+/* global console, process, URL -- Node (eslint.config.js gives Node globals to scripts/ only) */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { random } from '../../bench/random.mjs';
+import { loadBuild } from '../load-build.mjs';
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
-
-async function load(js) {
-  const path = resolve(js);
-  const factory = (await import(`${pathToFileURL(path).href}?${Math.random()}`)).default;
-  const wasm = new WebAssembly.Module(readFileSync(path.replace(/\.js$/, '.wasm')));
-  return factory({
-    noInitialRun: true,
-    locateFile: (p) => p,
-    instantiateWasm(imports, callback) {
-      const instance = new WebAssembly.Instance(wasm, imports);
-      callback(instance);
-      return instance.exports;
-    },
-  });
-}
 
 /** As src/wasm/jpeg-decoder.ts: the region (x, y, w, h; w, h <= 0 to the edge) at eighths/8. */
 function decode(m, bytes, eighths, [x, y, w, h] = [0, 0, 0, 0]) {
@@ -431,8 +416,8 @@ if (!before || !after) {
   console.error('usage: node wasm/jpeg/check-decoder.mjs BEFORE/jpeg_dec.js AFTER/jpeg_dec.js');
   process.exit(2);
 }
-const a = await load(before);
-const b = await load(after);
+const a = await loadBuild(before);
+const b = await loadBuild(after);
 let files = 0,
   decodes = 0,
   withPixels = 0,

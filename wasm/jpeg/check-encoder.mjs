@@ -8,29 +8,14 @@
 // 1..100 (4:2:0 below 90, 4:4:4 from 90), baseline and progressive, with both builds, and fails
 // if any output differs by a byte. Checks that our encoder patches (wasm/jpeg/encoder-*.patch)
 // change no output; needs sharp (a dev dependency) to read the photos.
-/* global console, process, URL, WebAssembly -- Node (eslint.config.js gives Node globals to scripts/ only) */
-import { readFileSync, readdirSync } from 'node:fs';
+/* global console, process, URL -- Node (eslint.config.js gives Node globals to scripts/ only) */
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { random } from '../../bench/random.mjs';
+import { loadBuild } from '../load-build.mjs';
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
-
-async function load(js) {
-  const path = resolve(js);
-  const factory = (await import(`${pathToFileURL(path).href}?${Math.random()}`)).default;
-  const wasm = new WebAssembly.Module(readFileSync(path.replace(/\.js$/, '.wasm')));
-  return factory({
-    noInitialRun: true,
-    locateFile: (p) => p,
-    instantiateWasm(imports, callback) {
-      const instance = new WebAssembly.Instance(wasm, imports);
-      callback(instance);
-      return instance.exports;
-    },
-  });
-}
 
 /** As src/wasm/jpeg-encoder.ts: RGBA rows pushed in strips. */
 function encode(m, { data, width, height }, quality, progressive) {
@@ -174,8 +159,8 @@ if (!before || !after) {
   process.exit(2);
 }
 checkQuotients();
-const a = await load(before);
-const b = await load(after);
+const a = await loadBuild(before);
+const b = await loadBuild(after);
 const qualities = [1, 10, 25, 50, 75, 80, 85, 89, 90, 95, 98, 100];
 let count = 0;
 let differ = 0;

@@ -1,5 +1,5 @@
 // mulberry32: a tiny seeded PRNG, so generated inputs are byte-identical on every run (the bench's
-// grain, wasm/jpeg/check-encoder.mjs's noise).
+// grain, the JPEG build checks' noise, the fuzzer's mutants).
 
 /** A generator of numbers in [0, 1) from `seed`. */
 export function random(seed) {

@@ -115,14 +115,21 @@ export async function encodeImage(
 ): Promise<Uint8Array> {
   const { encode } = FORMATS[settings.format];
   if (!encode) throw new BosError('InternalError', `No ${settings.format} encoder.`);
+  return encoded(settings.format, () => encode(image, settings));
+}
+
+/**
+ * An encoder's output, its failures as the service's errors: a BosError or running out of memory
+ * as they are, anything else (and an empty file) as InternalError.
+ */
+async function encoded(format: OutputFormat, run: () => Promise<Uint8Array>): Promise<Uint8Array> {
   try {
-    const output = await encode(image, settings);
-    if (output.length === 0)
-      throw new BosError('InternalError', `The ${settings.format} encoder failed.`);
+    const output = await run();
+    if (output.length === 0) throw new BosError('InternalError', `The ${format} encoder failed.`);
     return output;
   } catch (error) {
     if (error instanceof BosError || isOutOfMemory(error)) throw error;
-    throw new BosError('InternalError', `The ${settings.format} encoder failed.`);
+    throw new BosError('InternalError', `The ${format} encoder failed.`);
   }
 }
 
@@ -144,7 +151,7 @@ export async function transcodeRows(
   if (!rowDecoder || !rowEncoder?.accepts(settings)) {
     throw new BosError('InternalError', `No row path from ${probe.format} to ${settings.format}.`);
   }
-  try {
+  return encoded(settings.format, async () => {
     const rows = await rowDecoder.open(bytes, probe, scope);
     // The decoder must agree with the header the limits were checked against.
     if (rows.width !== probe.width || rows.height !== probe.height) {
@@ -152,14 +159,8 @@ export async function transcodeRows(
     }
     const output = await rowEncoder.encode(transform ? mapRows(rows, transform) : rows, settings);
     rows.finish();
-    if (output.length === 0) {
-      throw new BosError('InternalError', `The ${settings.format} encoder failed.`);
-    }
     return output;
-  } catch (error) {
-    if (error instanceof BosError || isOutOfMemory(error)) throw error;
-    throw new BosError('InternalError', `The ${settings.format} encoder failed.`);
-  }
+  });
 }
 
 /**

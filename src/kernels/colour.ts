@@ -97,11 +97,3 @@ export function srgbConverter(profile: ColourProfile): ((data: Uint8Array) => vo
     }
   };
 }
-
-/** Converts RGBA frames to sRGB in place; false when the profile already is sRGB. */
-export function convertToSrgb(frames: Uint8Array[], profile: ColourProfile): boolean {
-  const convert = srgbConverter(profile);
-  if (!convert) return false;
-  for (const data of frames) convert(data);
-  return true;
-}

@@ -15,7 +15,7 @@ import { readEmbeddedProfile } from '../formats/metadata/icc';
 import type { ImageProbe, OutputFormat } from '../formats/types';
 import { logicalSize, mapFrames, type RasterImage } from '../image';
 import { flattenPixels } from '../kernels/canvas';
-import { convertToSrgb, srgbConverter } from '../kernels/colour';
+import { srgbConverter } from '../kernels/colour';
 import { applyOrientation, swapsAxes } from '../kernels/orient';
 import { checkOutputSide, checkSourceLimits, LIMITS } from '../limits';
 import { ISOLATE_BASE_BYTES } from '../plan/memory';
@@ -238,15 +238,19 @@ function probeResources(resources: readonly Resource[]): ResourcePicture[] {
     });
 }
 
-/** Outputs carry no ICC profile (§7.3): pixels in another colour space become sRGB, upright. */
-async function normalise(image: RasterImage, probe: ImageProbe, orientation: number) {
+/**
+ * Outputs carry no ICC profile (§7.3): the conversion of the source's pixels to sRGB, applied in
+ * place to frames or to strips of rows; undefined when there is nothing to convert.
+ */
+async function toSrgb(probe: ImageProbe): Promise<((data: Uint8Array) => void) | undefined> {
   const profile = probe.icc ? await readEmbeddedProfile(probe.icc) : undefined;
-  if (profile) {
-    convertToSrgb(
-      image.frames.map((frame) => frame.data),
-      profile,
-    );
-  }
+  return profile ? srgbConverter(profile) : undefined;
+}
+
+/** Pixels in another colour space become sRGB, upright. */
+async function normalise(image: RasterImage, probe: ImageProbe, orientation: number) {
+  const convert = await toSrgb(probe);
+  if (convert) for (const frame of image.frames) convert(frame.data);
   return applyOrientation(image, orientation);
 }
 
@@ -374,8 +378,7 @@ async function runStreamed(
   scope: LeaseScope,
   watch: ReturnType<typeof stopwatch>,
 ): Promise<RenderedImage> {
-  const profile = probe.icc ? await readEmbeddedProfile(probe.icc) : undefined;
-  const convert = profile ? srgbConverter(profile) : undefined;
+  const convert = await toSrgb(probe);
   watch.lap('decode', `${probe.format} ${probe.width}x${probe.height}, rows streamed`);
   const body = await transcodeRows(bytes, probe, plan.encode, scope, convert);
   watch.lap('encode', `${plan.encode.format}, decoding included`);

@@ -97,9 +97,10 @@ export function planImage(
     });
   const decodeHint = chooseDecodeHint(probe, orientation, needs, predict, config.memoryBudgetBytes);
   const peak = predict(decodeHint);
-  const encodedFrames = formatModule(format).keepsAnimation ? frames : 1;
+  // Only a still's encoder has a faster path to grant (`frames` is 1 for formats that do not
+  // animate).
   encode.encoderGrantBytes =
-    encodedFrames === 1 ? encoderGrant(format, size, config.memoryBudgetBytes - peak) : 0;
+    frames === 1 ? encoderGrant(format, size, config.memoryBudgetBytes - peak) : 0;
   return {
     orientation,
     decodeHint,

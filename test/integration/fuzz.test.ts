@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/images';
 import { startWorker, type TestWorker } from '../helpers/worker';
+import { random } from '../../bench/random.mjs';
 
 /**
  * Seeded mutation fuzzing through the real Worker: fixtures of every format with bytes
@@ -33,17 +34,6 @@ const COMMANDS = [
   'image/rotate,a_30/resize,w_48/format,f_jpg',
   'image/info',
 ];
-
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One mutant: a few bytes overwritten (mostly), or a run inserted, or the tail cut. */
 function mutate(bytes: Buffer, next: () => number): { bytes: Uint8Array; how: string } {

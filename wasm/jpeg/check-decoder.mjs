@@ -17,14 +17,12 @@
 //    8- and 16-bit quantisation tables, which reach the IDCTs' overflow and range-limit
 //    wraparound (a sample of x & 1023 in range_limit[]), and their exits to the plain C.
 // Needs sharp (a dev dependency).
-/* global console, process, URL -- Node (eslint.config.js gives Node globals to scripts/ only) */
+/* global console, process -- Node (eslint.config.js gives Node globals to scripts/ only) */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
 import { random } from '../../bench/random.mjs';
-import { loadBuild } from '../load-build.mjs';
-
-const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
+import { fixturePhotos, loadBuild, root } from '../build-checks.mjs';
 
 /** As src/wasm/jpeg-decoder.ts: the region (x, y, w, h; w, h <= 0 to the edge) at eighths/8. */
 function decode(m, bytes, eighths, [x, y, w, h] = [0, 0, 0, 0]) {
@@ -65,11 +63,7 @@ async function photo(file, width, height) {
 }
 
 async function sources() {
-  const dir = resolve(root, 'test', 'fixtures', 'photo');
-  const files = readdirSync(dir)
-    .filter((f) => /\.jpe?g$/i.test(f))
-    .sort()
-    .map((f) => resolve(dir, f));
+  const files = fixturePhotos();
   const list = [];
   const sizes = [
     [333, 257],

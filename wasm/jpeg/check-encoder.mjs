@@ -8,14 +8,10 @@
 // 1..100 (4:2:0 below 90, 4:4:4 from 90), baseline and progressive, with both builds, and fails
 // if any output differs by a byte. Checks that our encoder patches (wasm/jpeg/encoder-*.patch)
 // change no output; needs sharp (a dev dependency) to read the photos.
-/* global console, process, URL -- Node (eslint.config.js gives Node globals to scripts/ only) */
-import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+/* global console, process -- Node (eslint.config.js gives Node globals to scripts/ only) */
 import sharp from 'sharp';
 import { random } from '../../bench/random.mjs';
-import { loadBuild } from '../load-build.mjs';
-
-const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
+import { fixturePhotos, loadBuild } from '../build-checks.mjs';
 
 /** As src/wasm/jpeg-encoder.ts: RGBA rows pushed in strips. */
 function encode(m, { data, width, height }, quality, progressive) {
@@ -61,11 +57,7 @@ async function photo(file, resize) {
 }
 
 async function images() {
-  const dir = resolve(root, 'test', 'fixtures', 'photo');
-  const files = readdirSync(dir)
-    .filter((f) => /\.jpe?g$/i.test(f))
-    .sort()
-    .map((f) => resolve(dir, f));
+  const files = fixturePhotos();
   const list = [];
   for (const file of files) list.push(await photo(file));
   const big = files.find((f) => f.includes('2569067123')) ?? files[0];

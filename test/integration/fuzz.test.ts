@@ -33,6 +33,10 @@ const COMMANDS = [
   'image/crop,w_40,h_40,g_center/format,f_webp',
   'image/rotate,a_30/resize,w_48/format,f_jpg',
   'image/info',
+  // No pixel action: a JPEG's rows stream from decoder to encoder (plan.streamed). An output
+  // format is named so that every 200 is one sharp can read back (it reads no BMP).
+  'image/quality,Q_70/format,f_jpg',
+  'image/format,f_webp',
 ];
 
 /** One mutant: a few bytes overwritten (mostly), or a run inserted, or the tail cut. */

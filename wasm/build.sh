@@ -53,6 +53,8 @@ done
 dpkg-source -x "${WEBP_PACKAGE}_${WEBP_VERSION}.dsc" webp >/dev/null
 # A budget for libwebp's token buffer (see the patch); output unchanged when it is not reached.
 patch -d webp -p1 --quiet <"$here/webp/token-budget.patch"
+# Without the token buffer, its statistics pass reads a sample of macroblock rows (see the patch).
+patch -d webp -p1 --quiet <"$here/webp/stat-sample.patch"
 dpkg-source -x "${FREETYPE_PACKAGE}_${FREETYPE_VERSION}.dsc" freetype >/dev/null
 dpkg-source -x "${ZLIB_PACKAGE}_${ZLIB_VERSION#*:}.dsc" zlib >/dev/null
 
@@ -143,7 +145,7 @@ cat >"$here/manifest.json" <<JSON
     "aom": { "version": "$AOM_VERSION", "orig": "$(cd avif && ls aom_*.orig.tar.gz)", "sha256": "$(sha avif/aom_*.orig.tar.gz)", "debian": "aom_$AOM_VERSION.debian.tar.xz", "debian_sha256": "$(sha "avif/aom_$AOM_VERSION.debian.tar.xz")" }
   },
   "inputs": {
-$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/idct-simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/token-budget.patch webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c avif/encoder.c avif/build.sh avif/aom-wasm-x86.patch avif/aom-rtcd-unavailable.patch avif/asm-wrappers.txt; do
+$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/idct-simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/token-budget.patch webp/stat-sample.patch webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c avif/encoder.c avif/build.sh avif/aom-wasm-x86.patch avif/aom-rtcd-unavailable.patch avif/asm-wrappers.txt; do
     echo "    \"$input\": \"$(sha "$here/$input")\","
   done | sed '$ s/,$//')
   },

@@ -26,10 +26,15 @@
 
 #define EXPORT __attribute__((used, visibility("default")))
 
-/* Rows per strip: even, so that strips pair rows for chroma as a whole-frame import does. */
 /* token-budget.patch: the token buffer's limit in bytes (0: none). */
 extern size_t VP8TokenBudgetBytes;
+/* stat-sample.patch: without the token buffer, statistics from 1 macroblock row of every 8. */
+extern int VP8StatSampleStride;
+extern int VP8StatSampleBand;
+#define STAT_SAMPLE_STRIDE 8
+#define STAT_SAMPLE_BAND 1
 
+/* Rows per strip: even, so that strips pair rows for chroma as a whole-frame import does. */
 #define STRIP_ROWS 16
 
 static struct {
@@ -229,6 +234,8 @@ EXPORT uint8_t *webp_enc_finish(void) {
   job.picture.writer = WebPMemoryWrite;
   job.picture.custom_ptr = &job.writer;
   VP8TokenBudgetBytes = job.token_budget;
+  VP8StatSampleStride = STAT_SAMPLE_STRIDE;
+  VP8StatSampleBand = STAT_SAMPLE_BAND;
   int encoded = WebPEncode(&job.config, &job.picture);
   if (!encoded && !job.config.low_memory && is_memory_error(job.picture.error_code)) {
     /* Past the token budget (or out of memory with tokens): again without the token buffer. */
@@ -238,6 +245,7 @@ EXPORT uint8_t *webp_enc_finish(void) {
     encoded = WebPEncode(&job.config, &job.picture);
   }
   VP8TokenBudgetBytes = 0;
+  VP8StatSampleStride = 0;
   if (!encoded) {
     if (is_memory_error(job.picture.error_code)) failure = FAILED_MEMORY;
     goto fail;

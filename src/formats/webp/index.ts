@@ -48,7 +48,8 @@ export const webp: FormatModule = {
     // That is libwebp without its token buffer (low_memory). The buffer (2 bytes a coded bit)
     // follows the picture's detail: ~3.2 bytes a pixel on the bench's grainy 12 MP photo, far
     // more on noise. It is granted as `fasterEncoder` when the budget has room, and capped by
-    // wasm/webp/token-budget.patch: past its grant the still is encoded again with low_memory.
+    // wasm/webp/token-budget.patch: past its grant the still is encoded again with low_memory,
+    // whose statistics pass reads a sample of macroblock rows (wasm/webp/stat-sample.patch).
     encoderBytesPerPixel: 3.25,
     fasterEncoder: { bytesPerPixel: 4 },
     encoderFixedBytes: 0,

@@ -554,7 +554,7 @@ lines.push(
     )
       .map(([name, source]) => `${name} ${source.version}`)
       .join(', ')}, ` +
-    `@jsquash/avif ${version('@jsquash/avif')} (decoder), png ${version('@jsquash/png')}; our JPEG, WebP and AVIF encoders and resampler (wasm/).`,
+    `@jsquash/avif ${version('@jsquash/avif')} (decoder); our PNG decoder on libdeflate, our JPEG, WebP and AVIF encoders and resampler (wasm/).`,
   '',
 );
 lines.push(

@@ -20,6 +20,8 @@ FREETYPE_PACKAGE=freetype
 FREETYPE_VERSION=2.12.1+dfsg-5+deb12u4
 ZLIB_PACKAGE=zlib
 ZLIB_VERSION=1:1.2.13.dfsg-1
+LIBDEFLATE_PACKAGE=libdeflate
+LIBDEFLATE_VERSION=1.14-1
 EMSCRIPTEN_VERSION=3.1.6~dfsg-5
 OPT=(-O3 -msimd128 -flto)
 
@@ -41,7 +43,8 @@ export NODE_PATH="/usr/share/nodejs:/usr/lib/nodejs:${NODE_PATH:-}"
 
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 apt-get source --download-only "$JPEG_PACKAGE=$JPEG_VERSION" "$WEBP_PACKAGE=$WEBP_VERSION" \
-  "$FREETYPE_PACKAGE=$FREETYPE_VERSION" "$ZLIB_PACKAGE=$ZLIB_VERSION"
+  "$FREETYPE_PACKAGE=$FREETYPE_VERSION" "$ZLIB_PACKAGE=$ZLIB_VERSION" \
+  "$LIBDEFLATE_PACKAGE=$LIBDEFLATE_VERSION"
 dpkg-source -x "${JPEG_PACKAGE}_${JPEG_VERSION#*:}.dsc" jpeg >/dev/null
 # Our changes to libjpeg-turbo, each with bit-identical output (see the patches): faster Huffman
 # decoding, wasm SIMD for colour conversion and chroma upsampling, wasm SIMD for the inverse DCTs
@@ -57,6 +60,7 @@ patch -d webp -p1 --quiet <"$here/webp/token-budget.patch"
 patch -d webp -p1 --quiet <"$here/webp/stat-sample.patch"
 dpkg-source -x "${FREETYPE_PACKAGE}_${FREETYPE_VERSION}.dsc" freetype >/dev/null
 dpkg-source -x "${ZLIB_PACKAGE}_${ZLIB_VERSION#*:}.dsc" zlib >/dev/null
+dpkg-source -x "${LIBDEFLATE_PACKAGE}_${LIBDEFLATE_VERSION}.dsc" libdeflate >/dev/null
 
 # --- libjpeg-turbo (static, no SIMD: its SIMD is x86/ARM assembly) ------------------------------
 mkdir -p jpeg/build && cd jpeg/build
@@ -91,6 +95,12 @@ emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createPngEncoder \
   -s EXPORTED_FUNCTIONS=_png_enc_begin,_png_enc_strip_rows,_png_enc_push,_png_enc_finish,_png_enc_output,_png_enc_size,_png_enc_take,_png_enc_release \
   -I zlib zlib/adler32.c zlib/crc32.c zlib/deflate.c zlib/trees.c zlib/zutil.c \
   "$here/png/encoder.c" -o "$here/dist/png_enc.js"
+
+# --- our PNG decoder on libdeflate (its whole-buffer inflate only) ------------------------------
+emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createPngDecoder \
+  -s EXPORTED_FUNCTIONS=_png_decode,_png_alloc,_png_free,_png_result_code,_png_result_width,_png_result_height \
+  -I libdeflate libdeflate/lib/deflate_decompress.c libdeflate/lib/utils.c \
+  "$here/png/decoder.c" -o "$here/dist/png_dec.js"
 
 # --- libwebp decoder and demuxer (plain C sources, its SSE2 paths off) ---------------------------
 emcc "${EMFLAGS[@]}" -s EXPORT_NAME=createWebpDecoder \
@@ -142,10 +152,11 @@ cat >"$here/manifest.json" <<JSON
     "$WEBP_PACKAGE": { "version": "$WEBP_VERSION", "orig": "$(ls ${WEBP_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${WEBP_PACKAGE}_*.orig.tar.gz)" },
     "$FREETYPE_PACKAGE": { "version": "$FREETYPE_VERSION", "orig": "$(ls ${FREETYPE_PACKAGE}_*.orig.tar.xz)", "sha256": "$(sha ${FREETYPE_PACKAGE}_*.orig.tar.xz)" },
     "$ZLIB_PACKAGE": { "version": "$ZLIB_VERSION", "orig": "$(ls ${ZLIB_PACKAGE}_*.orig.tar.bz2)", "sha256": "$(sha ${ZLIB_PACKAGE}_*.orig.tar.bz2)" },
+    "$LIBDEFLATE_PACKAGE": { "version": "$LIBDEFLATE_VERSION", "orig": "$(ls ${LIBDEFLATE_PACKAGE}_*.orig.tar.gz)", "sha256": "$(sha ${LIBDEFLATE_PACKAGE}_*.orig.tar.gz)" },
     "aom": { "version": "$AOM_VERSION", "orig": "$(cd avif && ls aom_*.orig.tar.gz)", "sha256": "$(sha avif/aom_*.orig.tar.gz)", "debian": "aom_$AOM_VERSION.debian.tar.xz", "debian_sha256": "$(sha "avif/aom_$AOM_VERSION.debian.tar.xz")" }
   },
   "inputs": {
-$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/idct-simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/token-budget.patch webp/stat-sample.patch webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c avif/encoder.c avif/build.sh avif/aom-wasm-x86.patch avif/aom-rtcd-unavailable.patch avif/asm-wrappers.txt; do
+$(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/idct-simd.patch jpeg/encoder-simd.patch jpeg/encoder-huffman.patch jpeg/decoder.c jpeg/encoder.c webp/token-budget.patch webp/stat-sample.patch webp/decoder.c webp/encoder.c kernels/resample.c kernels/blur.c kernels/composite.c kernels/rotate.c text/text.c text/bos_ftmodule.h text/bos_ftoption.h png/encoder.c png/decoder.c avif/encoder.c avif/build.sh avif/aom-wasm-x86.patch avif/aom-rtcd-unavailable.patch avif/asm-wrappers.txt; do
     echo "    \"$input\": \"$(sha "$here/$input")\","
   done | sed '$ s/,$//')
   },
@@ -154,6 +165,8 @@ $(for input in jpeg/huffman.patch jpeg/simd.patch jpeg/idct-simd.patch jpeg/enco
     "dist/jpeg_dec.js": "$(sha "$here/dist/jpeg_dec.js")",
     "dist/jpeg_enc.wasm": "$(sha "$here/dist/jpeg_enc.wasm")",
     "dist/jpeg_enc.js": "$(sha "$here/dist/jpeg_enc.js")",
+    "dist/png_dec.wasm": "$(sha "$here/dist/png_dec.wasm")",
+    "dist/png_dec.js": "$(sha "$here/dist/png_dec.js")",
     "dist/png_enc.wasm": "$(sha "$here/dist/png_enc.wasm")",
     "dist/png_enc.js": "$(sha "$here/dist/png_enc.js")",
     "dist/webp_dec.wasm": "$(sha "$here/dist/webp_dec.wasm")",

@@ -27,6 +27,12 @@ export interface ImageProbe {
    * (2 per coefficient: 3 for 4:2:0, 6 for 4:4:4). Absent for single-scan JPEGs and other formats.
    */
   jpegCoefficientBytes?: number;
+  /**
+   * A 16-bit or Adam7-interlaced PNG: bytes per stored pixel of the inflated scanlines our decoder
+   * holds beside its output frame (interlaced: all of them; otherwise what they take beyond the
+   * frame's 4 a pixel, which they share). Absent for other PNGs and other formats.
+   */
+  pngScanlineBytes?: number;
   hasAlpha: boolean;
 }
 
@@ -85,10 +91,11 @@ export interface FormatMemory {
    * While decoding, beyond the JS copy of the source: copies of the decoded frames and of the
    * source held at the peak (decoders that cannot reduce keep more in their own memory).
    */
-  decoder(source: Pick<ImageProbe, 'frames' | 'jpegCoefficientBytes'>): {
+  decoder(source: Pick<ImageProbe, 'frames' | 'jpegCoefficientBytes' | 'pngScanlineBytes'>): {
     frameCopies: number;
     sourceCopies: number;
-    /** Bytes per stored pixel held whatever the decode scale (a multi-scan JPEG's coefficients). */
+    /** Bytes per stored pixel held whatever the decode scale (a multi-scan JPEG's coefficients,
+     * a 16-bit or interlaced PNG's scanlines). */
     sourcePixelBytes?: number;
   };
   /** Encoder bytes per output pixel of each encoded frame, and fixed bytes. */

@@ -21,6 +21,10 @@ declare module '*/wasm/dist/jpeg_enc.js' {
   const factory: unknown;
   export default factory;
 }
+declare module '*/wasm/dist/png_dec.js' {
+  const factory: unknown;
+  export default factory;
+}
 declare module '*/wasm/dist/png_enc.js' {
   const factory: unknown;
   export default factory;

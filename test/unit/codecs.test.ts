@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { withPixiProperties } from '../../src/formats/avif/pixi';
@@ -390,6 +390,104 @@ function expectedFilter(row: Uint8Array, up: Uint8Array, bpp: number): number {
     });
   }
   return sums.indexOf(Math.min(...sums));
+}
+
+describe('PNG decoder (wasm/png/decoder.c: libdeflate, our unfiltering)', () => {
+  /** A photo at an odd size with a soft alpha ramp (fully transparent and opaque corners). */
+  const photo = async () => {
+    const { data, info } = await sharp(fixture('photo/flowers.jpeg'))
+      .resize(97, 61, { fit: 'fill' })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    for (let i = 0; i < info.width * info.height; i++) {
+      const x = i % info.width;
+      const y = Math.floor(i / info.width);
+      data[i * 4 + 3] = Math.min(255, Math.max(0, (x + y) * 2 - 20));
+    }
+    return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } });
+  };
+  const ours = async (png: Uint8Array) => {
+    const image = await decodeImage(png, probeImage(png), { scale: 1 });
+    return Buffer.from(image.frames[0]!.data);
+  };
+  /** sharp's (libspng's) RGBA of a PNG: exact for 8-bit; for 16-bit, the high byte of each sample. */
+  const reference = async (png: Buffer, wide = false) => {
+    const rgba = sharp(png)
+      .toColourspace(wide ? 'rgb16' : 'srgb')
+      .ensureAlpha();
+    if (!wide) return rgba.raw().toBuffer();
+    const samples = await rgba.raw({ depth: 'ushort' }).toBuffer();
+    return Buffer.from(
+      new Uint16Array(samples.buffer, samples.byteOffset, samples.length / 2).map((v) => v >> 8),
+    );
+  };
+
+  it.each([
+    ['RGBA', (i: sharp.Sharp) => i.png()],
+    ['RGB', (i: sharp.Sharp) => i.removeAlpha().png()],
+    ['grey', (i: sharp.Sharp) => i.removeAlpha().toColourspace('b-w').png()],
+    ['grey+alpha', (i: sharp.Sharp) => i.toColourspace('b-w').png()],
+    ['palette 256 + tRNS', (i: sharp.Sharp) => i.png({ palette: true, colours: 256 })],
+    ['palette 16 (4-bit) + tRNS', (i: sharp.Sharp) => i.png({ palette: true, colours: 16 })],
+    ['palette 2 (1-bit)', (i: sharp.Sharp) => i.removeAlpha().png({ palette: true, colours: 2 })],
+    ['Adam7 RGBA', (i: sharp.Sharp) => i.png({ progressive: true })],
+    ['Adam7 palette + tRNS', (i: sharp.Sharp) => i.png({ progressive: true, palette: true })],
+    ['adaptive filters', (i: sharp.Sharp) => i.png({ adaptiveFiltering: true })],
+  ])('%s: the same RGBA as sharp', async (_, write) => {
+    const png = await write(await photo()).toBuffer();
+    expect((await ours(png)).equals(await reference(png))).toBe(true);
+  });
+
+  it.each([
+    ['16-bit RGBA', (i: sharp.Sharp) => i.toColourspace('rgb16').png()],
+    ['16-bit grey', (i: sharp.Sharp) => i.removeAlpha().toColourspace('grey16').png()],
+    ['16-bit RGBA Adam7', (i: sharp.Sharp) => i.toColourspace('rgb16').png({ progressive: true })],
+  ])('%s: the high byte of each sample', async (_, write) => {
+    const png = await write(await photo()).toBuffer();
+    expect((await sharp(png).metadata()).depth).toBe('ushort');
+    expect((await ours(png)).equals(await reference(png, true))).toBe(true);
+  });
+
+  it("corrupt image data is refused as the client's file (400), not decoded partly", async () => {
+    const png = Uint8Array.from(await (await photo()).png().toBuffer());
+    const idat = pngChunks(png).find((c) => c.type === 'IDAT')!;
+    // Inside the deflate stream; no decoder here checks the CRC, so only the data is wrong.
+    const at = idat.data.byteOffset - png.byteOffset + Math.floor(idat.data.length / 2);
+    png.fill(0xff, at, at + 64);
+    await expect(decodeImage(png, probeImage(png), { scale: 1 })).rejects.toMatchObject({
+      code: 'UnsupportedImageFormat',
+      status: 400,
+    });
+  });
+
+  it('a stream that ends before the last row is refused', async () => {
+    const good = Uint8Array.from(await (await photo()).png().toBuffer());
+    const stream = Buffer.concat(
+      pngChunks(good).flatMap((c) => (c.type === 'IDAT' ? [c.data] : [])),
+    );
+    const short = deflateSync(inflateSync(stream).subarray(0, -100));
+    const png = replaceIdat(good, short);
+    expect(probeImage(png).width).toBe(97);
+    await expect(decodeImage(png, probeImage(png), { scale: 1 })).rejects.toMatchObject({
+      status: 400,
+    });
+  });
+});
+
+/** The PNG with its image data replaced by one IDAT chunk (CRCs left zero: nobody checks them). */
+function replaceIdat(png: Uint8Array, data: Uint8Array): Uint8Array {
+  const parts: number[] = Array.from(png.subarray(0, 8));
+  let written = false;
+  for (const { type, data: body } of pngChunks(png)) {
+    if (type === 'IDAT' && written) continue;
+    const payload = type === 'IDAT' ? data : body;
+    written ||= type === 'IDAT';
+    const length = payload.length;
+    parts.push(length >>> 24, (length >>> 16) & 255, (length >>> 8) & 255, length & 255);
+    parts.push(...new TextEncoder().encode(type), ...payload, 0, 0, 0, 0);
+  }
+  return Uint8Array.from(parts);
 }
 
 describe('PNG encoder (wasm/png/encoder.c: zlib, fed by row strips)', () => {

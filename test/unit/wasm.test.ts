@@ -44,10 +44,10 @@ describe('the wasm loader', () => {
   it('a PNG instance that grew past 32 MiB is dropped after the decode; the next one starts small', async () => {
     const large = await syntheticPng(4000, 3000);
     await decodeImage(large, probeImage(large), { scale: 1 });
-    expect(wasmMemoryBytes().png).toBeUndefined();
+    expect(wasmMemoryBytes()['png-dec']).toBeUndefined();
     const small = fixture('formats/with-alpha.png');
     await decodeImage(small, probeImage(small), { scale: 1 });
-    expect(wasmMemoryBytes().png).toBeLessThan(8 * MIB);
+    expect(wasmMemoryBytes()['png-dec']).toBeLessThan(8 * MIB);
   });
 
   it('HEIC decodes free their libheif context: thirty decodes need no more memory than one', async () => {

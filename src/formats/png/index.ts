@@ -1,6 +1,6 @@
 import { BosError } from '../../errors';
 import { LIMITS } from '../../limits';
-import { decodePngRgba, pngModule } from '../../wasm/png';
+import { decodePng, pngDecoderModule } from '../../wasm/png-decoder';
 import { encodePngRows, pngEncoderModule } from '../../wasm/png-encoder';
 import { ascii } from '../probe-helpers';
 import { decodedStill } from '../decoded';
@@ -19,9 +19,13 @@ import { probePng } from './probe';
  */
 const PNG_LEVEL = 1;
 
+const corrupt = () =>
+  new BosError('UnsupportedImageFormat', 'The PNG data is corrupt or truncated.');
+
 /**
- * PNG decoded through squoosh_png (the Rust `png` crate; 8/16-bit, palette, alpha); APNG is read
- * as its first frame. Written by our zlib encoder (wasm/png/) from row strips: RGB, or RGBA when
+ * PNG decoded by our own decoder on libdeflate (wasm/png/decoder.c: every colour type and depth,
+ * palette and tRNS, Adam7; 16-bit samples keep their high byte, as squoosh_png did); APNG is read
+ * as its default image. Written by our zlib encoder (wasm/png/) from row strips: RGB, or RGBA when
  * the image has alpha; `interlace,i_progressive` writes Adam7 with our own small encoder.
  */
 /** Plain (not interlaced) PNGs are written from rows; Adam7 needs the whole image. */
@@ -50,9 +54,17 @@ export const png: FormatModule = {
   keepsAnimation: false,
   defaultOutput: 'png',
   memory: {
-    // Cannot reduce: the decoder holds the source and three frame-sized buffers more in its own
-    // memory (measured on the bench's 3 MP PNG).
-    decoder: () => ({ frameCopies: 5, sourceCopies: 1 }),
+    // The file (copied in) and the output frame (lent to the request, not copied), plus the
+    // scanlines a 16-bit or interlaced file holds beside the frame; × 1.2 for emscripten's memory
+    // growth (it grows by a fifth at least). Measured, wasm memory past its 2 MiB start, one fresh
+    // decode: the bench's 3 MP RGBA file + 1.20 frames; 12 MP RGBA + 0.96, RGB + 1.31, RGBA 16-bit
+    // + 2.60 (scanlines of 8 a pixel), RGBA Adam7 + 2.53 (squoosh_png held the file and a frame in
+    // its memory and a copy in JavaScript, and was given 5 frames).
+    decoder: (source) => ({
+      frameCopies: 1.25,
+      sourceCopies: 1.2,
+      sourcePixelBytes: 1.2 * (source.pngScanlineBytes ?? 0),
+    }),
     // The frame goes in by 16-row strips and the encoder's wasm memory stays at 2 MiB (measured at
     // 2725 and 4000 px wide: within the base's encoder allowance); the file is held twice in JS at
     // the end (the pieces taken after every strip, then joined): 2 × its 1.09 B/px on the 6 MP
@@ -66,8 +78,26 @@ export const png: FormatModule = {
   sniff: (bytes) => bytes.length >= 8 && ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n',
   probe: probePng,
   probeHeader: (prefix) => probePng(prefix, true),
-  async decode(bytes, probe) {
-    const pixels = await pngModule.use((module) => decodePngRgba(module, bytes));
+  async decode(bytes, probe, _hint, options) {
+    // With the request's scope the pixels stay in the decoder's memory until the request ends (a
+    // copy would cost another frame at the peak); without one they are copied out at once.
+    const { scope } = options;
+    const lend = scope !== undefined;
+    const lease = lend ? await scope.hold(pngDecoderModule) : await pngDecoderModule.lease();
+    let pixels: { data: Uint8Array; width: number; height: number };
+    try {
+      const decoded = decodePng(lease.instance, bytes);
+      if (!decoded) throw corrupt();
+      if (lend) {
+        pixels = decoded;
+        lease.defer(decoded.free);
+      } else {
+        pixels = { width: decoded.width, height: decoded.height, data: decoded.data.slice() };
+        decoded.free();
+      }
+    } finally {
+      if (!lend) lease.release();
+    }
     return decodedStill(pixels, probe.hasAlpha);
   },
   encode: async (image, settings) => {

@@ -12,6 +12,8 @@ export function probePng(bytes: Uint8Array, headerOnly = false): ImageProbe {
   const width = view.getUint32(16);
   const height = view.getUint32(20);
   const colourType = bytes[25] as number;
+  const bitDepth = bytes[24] as number;
+  const interlaced = bytes[28] === 1;
   let hasAlpha = colourType === 4 || colourType === 6;
   let frames = 1;
   let exif: Uint8Array | undefined;
@@ -49,6 +51,19 @@ export function probePng(bytes: Uint8Array, headerOnly = false): ImageProbe {
     ...withExif(exif),
     ...withIcc(icc, true),
     jpegQuality: undefined,
+    ...withScanlines(colourType, bitDepth, interlaced),
     hasAlpha,
   };
+}
+
+/** See ImageProbe.pngScanlineBytes (wasm/png/decoder.c keeps the scanlines in its output buffer). */
+function withScanlines(
+  colourType: number,
+  bitDepth: number,
+  interlaced: boolean,
+): { pngScanlineBytes?: number } {
+  const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colourType] ?? 4;
+  const bytes = (channels * bitDepth) / 8;
+  const beyond = interlaced ? bytes : bytes - 4;
+  return beyond > 0 ? { pngScanlineBytes: beyond } : {};
 }

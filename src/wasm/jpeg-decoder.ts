@@ -2,6 +2,7 @@ import jpegDecFactory from '../../wasm/dist/jpeg_dec.js';
 import jpegDecWasm from '../../wasm/dist/jpeg_dec.wasm';
 import type { Rect } from '../image';
 import { emscriptenModule, WasmOutOfMemory } from './loader';
+import { lentPixels, type WasmPixels } from './pixels';
 
 /** Exports of our libjpeg-turbo decoder (wasm/jpeg/decoder.c). */
 interface JpegDecoderExports {
@@ -35,14 +36,6 @@ export const jpegDecoderModule = emscriptenModule<JpegDecoderExports>(
 );
 
 /** RGBA pixels that live in a module's memory until `free()`. */
-export interface WasmPixels {
-  width: number;
-  height: number;
-  /** A view into the module's memory: valid until `free()` or until the module runs again. */
-  data: Uint8Array;
-  free(): void;
-}
-
 /**
  * Decodes at `eighths`/8 (DCT-domain scaling: the IDCT itself outputs fewer pixels) the region
  * given in scaled pixels. Undefined when the data is corrupt or truncated (warnings included, so
@@ -71,14 +64,8 @@ export function decodeJpegRegion(
     if (module._jpeg_result_code() === JPEG_ERROR_MEMORY) throw new WasmOutOfMemory('jpeg-dec');
     return undefined;
   }
-  const width = module._jpeg_result_width();
-  const height = module._jpeg_result_height();
-  return {
-    width,
-    height,
-    data: module.HEAPU8.subarray(output, output + width * height * 4),
-    free: () => module._jpeg_free(output),
-  };
+  const size = { width: module._jpeg_result_width(), height: module._jpeg_result_height() };
+  return lentPixels(module.HEAPU8, output, size, () => module._jpeg_free(output));
 }
 
 /** Rows a streamed decode delivers at most per call (the encoders ask for 16 at a time). */

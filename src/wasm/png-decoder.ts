@@ -1,8 +1,8 @@
 import pngDecFactory from '../../wasm/dist/png_dec.js';
 import pngDecWasm from '../../wasm/dist/png_dec.wasm';
 import { LIMITS } from '../limits';
-import type { WasmPixels } from './jpeg-decoder';
 import { emscriptenModule, WasmOutOfMemory } from './loader';
+import { lentPixels, type WasmPixels } from './pixels';
 
 /** Exports of our PNG decoder (wasm/png/decoder.c, on libdeflate). */
 interface PngDecoderExports {
@@ -40,12 +40,6 @@ export function decodePng(module: PngDecoderExports, bytes: Uint8Array): WasmPix
     if (module._png_result_code() === PNG_ERROR_MEMORY) throw new WasmOutOfMemory('png-dec');
     return undefined;
   }
-  const width = module._png_result_width();
-  const height = module._png_result_height();
-  return {
-    width,
-    height,
-    data: module.HEAPU8.subarray(output, output + width * height * 4),
-    free: () => module._png_free(output),
-  };
+  const size = { width: module._png_result_width(), height: module._png_result_height() };
+  return lentPixels(module.HEAPU8, output, size, () => module._png_free(output));
 }

@@ -1,9 +1,10 @@
 import type { RasterImage } from '../../image';
 
 /**
- * Adam7-interlaced PNG (`interlace,i_progressive` with PNG output, PROTOCOL.md §3.15). squoosh_png
- * writes only non-interlaced files, so this small encoder does the passes itself and leaves
- * compression to the runtime's zlib (CompressionStream 'deflate' is zlib-wrapped, as IDAT wants).
+ * Adam7-interlaced PNG (`interlace,i_progressive` with PNG output, PROTOCOL.md §3.15). Our zlib
+ * encoder (wasm/png/encoder.c) writes plain files from row strips, so this small encoder does the
+ * passes itself and leaves compression to the runtime's zlib (CompressionStream 'deflate' is
+ * zlib-wrapped, as IDAT wants).
  */
 
 const ADAM7 = [

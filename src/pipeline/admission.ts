@@ -1,11 +1,14 @@
 import { BosError } from '../errors';
+import { heldWasmBytes } from '../wasm/loader';
 
 /**
  * Memory admission for the whole isolate: the requests it serves at once share its memory, so each
  * render reserves its predicted peak (less the isolate's own base, counted once) before it decodes,
  * and waits its turn when the sum would pass the budget. The queue and the wait are bounded: past
  * them the request answers 503 with Retry-After and costs nothing more. A single request larger
- * than the whole budget never gets here: the planner refuses it from its header.
+ * than the whole budget never gets here: the planner refuses it from its header. What codec
+ * instances keep between requests (wasm memory only grows) is taken from the capacity while they
+ * sit idle, so a request is not promised memory an earlier one left behind.
  */
 export interface Admission {
   /** Resolves with the release once `bytes` fit; 503 when the queue is full or the wait too long. */
@@ -25,8 +28,11 @@ export function createAdmission(
   capacity: number,
   maxWaiting: number,
   maxWaitMs: number,
+  /** Memory held outside any reservation (idle codec instances), taken from the capacity. */
+  held: () => number = () => 0,
 ): Admission {
   let reserved = 0;
+  const fits = (bytes: number) => reserved === 0 || reserved + bytes <= capacity - held();
   const queue: Waiter[] = [];
   const busy = () => new BosError('ServiceUnavailable', 'The service is busy; please retry.');
 
@@ -34,7 +40,7 @@ export function createAdmission(
   const admitWaiting = () => {
     while (queue.length > 0) {
       const head = queue[0] as Waiter;
-      if (reserved > 0 && reserved + head.bytes > capacity) return;
+      if (!fits(head.bytes)) return;
       queue.shift();
       reserved += head.bytes;
       head.admit();
@@ -53,7 +59,7 @@ export function createAdmission(
 
   const tryReserve = (bytes: number) => {
     const amount = Math.max(0, Math.min(bytes, capacity));
-    if (queue.length > 0 || (reserved > 0 && reserved + amount > capacity)) return undefined;
+    if (queue.length > 0 || !fits(amount)) return undefined;
     reserved += amount;
     return releaser(amount);
   };
@@ -94,7 +100,8 @@ let shared: { capacity: number; admission: Admission } | undefined;
 /** The isolate's admission for a budget (module state: one per isolate, as memory is). */
 export function isolateAdmission(capacity: number): Admission {
   if (shared?.capacity !== capacity) {
-    shared = { capacity, admission: createAdmission(capacity, MAX_WAITING, MAX_WAIT_MS) };
+    const admission = createAdmission(capacity, MAX_WAITING, MAX_WAIT_MS, heldWasmBytes);
+    shared = { capacity, admission };
   }
   return shared.admission;
 }

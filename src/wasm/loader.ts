@@ -61,6 +61,26 @@ export function wasmMemoryBytes(): Record<string, number> {
   );
 }
 
+/**
+ * Wasm memory the isolate holds outside any running request: what idle instances grew beyond
+ * their first size, and instances dropped but not yet collected by V8 (their memory is resident
+ * until then: a FinalizationRegistry says when). Requests reserve their predicted peak on top of
+ * this (pipeline/admission.ts), so memory a past request left behind is not promised twice.
+ */
+export function heldWasmBytes(): number {
+  let held = lingeringBytes;
+  for (const module of modules) held += module.idleGrownBytes();
+  return held;
+}
+
+let lingeringBytes = 0;
+// Only counts: admitting waiters from here would resolve a request's promise outside any request
+// (workerd cancels such a request); the next release rechecks them.
+const collected =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<number>((bytes) => (lingeringBytes -= bytes))
+    : undefined;
+
 /** What instantiating a module yields: the typed binding and the memory it lives in. */
 export interface Instantiated<T> {
   instance: T;
@@ -69,6 +89,8 @@ export interface Instantiated<T> {
 
 export class WasmModule<T> {
   #created: Instantiated<T> | undefined;
+  /** The instance's memory when it was created: its growth since is what a request left. */
+  #initialBytes = 0;
   #pending: Promise<Instantiated<T>> | undefined;
   /** Resolves when the current holder (if any) releases; leases queue on it. */
   #queue: Promise<void> = Promise.resolve();
@@ -85,12 +107,19 @@ export class WasmModule<T> {
     return this.#created?.memory.buffer.byteLength;
   }
 
+  /** What the instance grew beyond its first size while nobody uses it (0 while leased). */
+  idleGrownBytes(): number {
+    if (this.#held || !this.#created) return 0;
+    return Math.max(0, this.#created.memory.buffer.byteLength - this.#initialBytes);
+  }
+
   async #ready(): Promise<T> {
     if (this.#created) return this.#created.instance;
     this.#pending ??= Promise.resolve()
       .then(() => this.instantiate())
       .finally(() => (this.#pending = undefined));
     this.#created = await this.#pending;
+    this.#initialBytes = this.#created.memory.buffer.byteLength;
     return this.#created.instance;
   }
 
@@ -149,6 +178,7 @@ export class WasmModule<T> {
       const created = this.instantiate();
       if (created instanceof Promise) throw new Error(`${this.name} instantiates asynchronously`);
       this.#created = created;
+      this.#initialBytes = created.memory.buffer.byteLength;
     }
     try {
       return use(this.#created.instance);
@@ -158,8 +188,15 @@ export class WasmModule<T> {
   }
 
   #dropIfLarge(): void {
-    if (this.#held || (this.#created?.memory.buffer.byteLength ?? 0) <= RETAINED_BYTES) return;
+    const created = this.#created;
+    if (this.#held || !created || created.memory.buffer.byteLength <= RETAINED_BYTES) return;
     this.#created = undefined;
+    // Resident until V8 collects it; where that cannot be observed, it is not counted.
+    if (collected) {
+      const bytes = created.memory.buffer.byteLength;
+      lingeringBytes += bytes;
+      collected.register(created.memory, bytes);
+    }
   }
 }
 

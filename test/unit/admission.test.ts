@@ -47,4 +47,29 @@ describe('isolate-wide memory admission', () => {
     release();
     expect(admission.state().reserved).toBe(0);
   });
+
+  it('memory idle codec instances hold is taken from the capacity, and given back when it shrinks', async () => {
+    let held = 30;
+    const admission = createAdmission(100, 4, 1000, () => held);
+    const a = await admission.reserve(40);
+    const b = await admission.reserve(20);
+    // 60 + 20 fits 100 but not the 70 left beside 30 held.
+    expect(admission.tryReserve(20)).toBeUndefined();
+    let admitted = false;
+    const c = admission.reserve(20).then((release) => ((admitted = true), release));
+    await tick();
+    expect(admitted).toBe(false);
+    // A collection returned the held memory; the next release lets the waiter in.
+    held = 0;
+    b();
+    await tick();
+    expect(admitted).toBe(true);
+    a();
+    (await c)();
+    // Alone, a request runs whatever is held.
+    held = 500;
+    const alone = admission.tryReserve(50);
+    expect(alone).toBeDefined();
+    alone?.();
+  });
 });

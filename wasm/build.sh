@@ -48,8 +48,8 @@ apt-get source --download-only "$JPEG_PACKAGE=$JPEG_VERSION" "$WEBP_PACKAGE=$WEB
 dpkg-source -x "${JPEG_PACKAGE}_${JPEG_VERSION#*:}.dsc" jpeg >/dev/null
 # Our changes to libjpeg-turbo, each with bit-identical output (see the patches): faster Huffman
 # decoding, wasm SIMD for colour conversion and chroma upsampling, wasm SIMD for the inverse DCTs
-# (full size, 1/2 and 1/4); for the encoder, wasm SIMD for colour conversion, downsampling, DCT
-# and quantisation, and faster Huffman encoding.
+# (full size, 1/2, 1/4, 3/8 and 6/8); for the encoder, wasm SIMD for colour conversion,
+# downsampling, DCT and quantisation, and faster Huffman encoding.
 for change in huffman simd idct-simd encoder-simd encoder-huffman; do
   patch -d jpeg -p1 --quiet <"$here/jpeg/$change.patch"
 done

@@ -355,11 +355,27 @@ for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
 }
 
 /**
- * `count` requests at once on a fresh isolate: half 12 MP JPEG → 400 px WebP (scenario 1's
- * inputs), half 600 px → 150 px (scenario 7's), each with its own command so no cache answers.
- * Reports the statuses and workerd's peak growth over its idle baseline, first decodes included.
+ * `count` requests at once on a fresh isolate, taking turns over `mix`: by default half 12 MP JPEG
+ * → 400 px WebP (scenario 1's inputs), half 600 px → 150 px (scenario 7's); each request has its
+ * own command so no cache answers. Reports the statuses and workerd's peak growth over its idle
+ * baseline, first decodes included.
  */
-async function measureConcurrent(count) {
+const CONCURRENT_MIXES = {
+  jpeg: [
+    (i) => [`s1-${i % 12}.jpg`, `image/resize,m_lfit,w_${380 + i},h_400/format,f_webp`],
+    (i) => [`s7-${i % 12}.jpg`, `image/resize,w_${140 + i}`],
+  ],
+  // Heavier kinds too: the PNG with alpha (s4), rotation (s10), a full-size 6 MP WebP (s11).
+  mixed: [
+    (i) => [`s1-${i % 12}.jpg`, `image/resize,m_lfit,w_${380 + i},h_400/format,f_webp`],
+    (i) => [`s7-${i % 12}.jpg`, `image/resize,w_${140 + i}`],
+    (i) => [`s4-${i % 12}.png`, `image/resize,w_${780 + i}/format,f_webp`],
+    (i) => [`s10-${i % 12}.jpg`, `image/resize,w_${780 + i}/rotate,a_10`],
+    (i) => [`s11-${i % 12}.jpg`, `image/quality,Q_${60 + i}/format,f_webp`],
+  ],
+};
+
+async function measureConcurrent(count, mix = CONCURRENT_MIXES.jpeg) {
   const worker = await startWorkerd();
   try {
     await fetch(`${worker.base}/__idle__`).then((r) => r.arrayBuffer());
@@ -368,11 +384,8 @@ async function measureConcurrent(count) {
     const began = performance.now();
     await Promise.all(
       Array.from({ length: count }, async (_, i) => {
-        const large = i % 2 === 0;
-        const key = large ? `s1-${(i / 2) % 12}.jpg` : `s7-${((i - 1) / 2) % 12}.jpg`;
-        const command = large
-          ? `image/resize,m_lfit,w_${380 + i},h_400/format,f_webp`
-          : `image/resize,w_${140 + i}`;
+        const kind = mix[i % mix.length];
+        const [key, command] = kind(Math.floor(i / mix.length));
         const response = await fetch(`${worker.base}/${key}?x-bce-process=${command}`, {
           signal: AbortSignal.timeout(120_000),
         });
@@ -388,10 +401,15 @@ async function measureConcurrent(count) {
 }
 
 if (only?.includes('concurrent')) {
-  for (const count of [20, 40]) {
-    const run = await measureConcurrent(count);
+  for (const [name, count] of [
+    ['jpeg', 20],
+    ['jpeg', 40],
+    ['mixed', 20],
+    ['mixed', 40],
+  ]) {
+    const run = await measureConcurrent(count, CONCURRENT_MIXES[name]);
     console.log(
-      `concurrent ${count}\tstatuses ${JSON.stringify(run.statuses)}\tpeak +${run.growthMiB.toFixed(0)} MiB\t${ms(run.ms)}`,
+      `concurrent ${name} ${count}\tstatuses ${JSON.stringify(run.statuses)}\tpeak +${run.growthMiB.toFixed(0)} MiB\t${ms(run.ms)}`,
     );
   }
 }

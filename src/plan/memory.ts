@@ -20,8 +20,8 @@ export const ISOLATE_BASE_BYTES = 22 * MIB;
  * - the decoder: copies of the decoded RGBA and of the source, as its format module declares
  *   (when the plan streams rows from decoder to encoder, no frame: its working memory instead)
  *   (JPEG 1.2 frames, plus a multi-scan file's coefficients at any scale; WebP twice the frames;
- *   decoders that cannot reduce, PNG, AVIF and HEIC, hold the source and three frame-sized buffers
- *   more in their own memory, measured on a 3 MP PNG);
+ *   PNG the file and 1.25 frames, more for 16-bit and interlaced files; AVIF and HEIC, which
+ *   cannot reduce, hold the source and three frame-sized buffers more in their own memory);
  * - then the largest stage: an action's input and output frames alive together (orientation
  *   counts as a stage), plus, for a resize, the resampler's memory (the source is streamed in by
  *   rows, so only its horizontally resampled rows, output width × input height, and its output);

@@ -35,7 +35,6 @@ export const jpegDecoderModule = emscriptenModule<JpegDecoderExports>(
   jpegDecWasm,
 );
 
-/** RGBA pixels that live in a module's memory until `free()`. */
 /**
  * Decodes at `eighths`/8 (DCT-domain scaling: the IDCT itself outputs fewer pixels) the region
  * given in scaled pixels. Undefined when the data is corrupt or truncated (warnings included, so

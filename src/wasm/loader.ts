@@ -118,9 +118,7 @@ export class WasmModule<T> {
     this.#pending ??= Promise.resolve()
       .then(() => this.instantiate())
       .finally(() => (this.#pending = undefined));
-    this.#created = await this.#pending;
-    this.#initialBytes = this.#created.memory.buffer.byteLength;
-    return this.#created.instance;
+    return this.#adopt(await this.#pending);
   }
 
   /** Waits for exclusive use of the instance. */
@@ -174,17 +172,24 @@ export class WasmModule<T> {
    */
   runSync<R>(use: (instance: T) => R): R {
     if (this.#held) throw new Error(`${this.name} is leased; it cannot run synchronously`);
-    if (!this.#created) {
+    let instance = this.#created?.instance;
+    if (!instance) {
       const created = this.instantiate();
       if (created instanceof Promise) throw new Error(`${this.name} instantiates asynchronously`);
-      this.#created = created;
-      this.#initialBytes = created.memory.buffer.byteLength;
+      instance = this.#adopt(created);
     }
     try {
-      return use(this.#created.instance);
+      return use(instance);
     } finally {
       this.#dropIfLarge();
     }
+  }
+
+  /** Keeps a new instance, and its memory's first size (what it grows beyond is a request's). */
+  #adopt(created: Instantiated<T>): T {
+    this.#created = created;
+    this.#initialBytes = created.memory.buffer.byteLength;
+    return created.instance;
   }
 
   #dropIfLarge(): void {

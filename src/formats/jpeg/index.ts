@@ -7,6 +7,7 @@ import {
   openJpegRows,
 } from '../../wasm/jpeg-decoder';
 import { encodeJpegRows, jpegEncoderModule } from '../../wasm/jpeg-encoder';
+import { decodeLentOrCopied } from '../../wasm/pixels';
 import { eighthsFor, wholeRegion } from '../reduce';
 import type { EncodeSettings, FormatModule, RowEncoder } from '../types';
 import { probeJpeg } from './probe';
@@ -96,28 +97,11 @@ export const jpeg: FormatModule = {
       },
       scaled,
     );
-    // With the request's scope the pixels stay in the decoder's memory until the request ends (a
-    // copy would cost another 4 bytes a pixel at the peak); the lease keeps other requests from
-    // decoding meanwhile. Without one, they are copied out at once.
-    const { scope } = options;
-    const lend = scope !== undefined;
-    const lease = lend ? await scope.hold(jpegDecoderModule) : await jpegDecoderModule.lease();
-    let data: Uint8Array;
-    let size: { width: number; height: number };
-    try {
-      const pixels = decodeJpegRegion(lease.instance, bytes, eighths, region);
-      if (!pixels) throw corrupt();
-      size = { width: pixels.width, height: pixels.height };
-      if (lend) {
-        data = pixels.data;
-        lease.defer(pixels.free);
-      } else {
-        data = pixels.data.slice();
-        pixels.free();
-      }
-    } finally {
-      if (!lend) lease.release();
-    }
+    const pixels = await decodeLentOrCopied(jpegDecoderModule, options.scope, (module) =>
+      decodeJpegRegion(module, bytes, eighths, region),
+    );
+    if (!pixels) throw corrupt();
+    const { data, ...size } = pixels;
     const image: RasterImage = { ...size, hasAlpha: false, frames: [{ data, delayMs: 0 }] };
     if (eighths === 8 && coversAll(region, full)) return image;
     return {

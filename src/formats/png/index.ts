@@ -1,6 +1,7 @@
 import { BosError } from '../../errors';
 import { LIMITS } from '../../limits';
 import { decodePng, pngDecoderModule } from '../../wasm/png-decoder';
+import { decodeLentOrCopied } from '../../wasm/pixels';
 import { encodePngRows, pngEncoderModule } from '../../wasm/png-encoder';
 import { ascii } from '../probe-helpers';
 import { decodedStill } from '../decoded';
@@ -79,25 +80,10 @@ export const png: FormatModule = {
   probe: probePng,
   probeHeader: (prefix) => probePng(prefix, true),
   async decode(bytes, probe, _hint, options) {
-    // With the request's scope the pixels stay in the decoder's memory until the request ends (a
-    // copy would cost another frame at the peak); without one they are copied out at once.
-    const { scope } = options;
-    const lend = scope !== undefined;
-    const lease = lend ? await scope.hold(pngDecoderModule) : await pngDecoderModule.lease();
-    let pixels: { data: Uint8Array; width: number; height: number };
-    try {
-      const decoded = decodePng(lease.instance, bytes);
-      if (!decoded) throw corrupt();
-      if (lend) {
-        pixels = decoded;
-        lease.defer(decoded.free);
-      } else {
-        pixels = { width: decoded.width, height: decoded.height, data: decoded.data.slice() };
-        decoded.free();
-      }
-    } finally {
-      if (!lend) lease.release();
-    }
+    const pixels = await decodeLentOrCopied(pngDecoderModule, options.scope, (module) =>
+      decodePng(module, bytes),
+    );
+    if (!pixels) throw corrupt();
     return decodedStill(pixels, probe.hasAlpha);
   },
   encode: async (image, settings) => {

@@ -23,6 +23,7 @@ export interface TestWorker {
   /** Requests a command expected to fail: its status and BOS error code, as `400 InvalidArgument`. */
   errorCode(key: string, command: string): Promise<string>;
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  delete(key: string): Promise<void>;
   /** Puts the watermark fonts (fonts/dist, the repository's own) where the Worker reads them. */
   putFonts(): Promise<void>;
   /** Lines the Worker wrote to stdout (its request log), when started with LOG_REQUESTS on. */
@@ -104,6 +105,7 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Te
         contentType ? { httpMetadata: { contentType } } : {},
       );
     },
+    delete: (key) => bucket.delete(key),
     async putFonts() {
       for (const face of ['serif', 'sans', 'kai', 'mono']) {
         const font = readFileSync(

@@ -109,10 +109,13 @@ export async function renderImage(input: RenderInput): Promise<RenderedImage> {
   const watch = stopwatch(input.started);
   let source = input.source;
   let bytes: Uint8Array | undefined;
+  // A source no larger than a header read is read whole at once: probed and planned once.
   let probe =
-    source.size !== undefined ? probeHeader(await source.prefix(HEADER_BYTES)) : undefined;
+    source.size !== undefined && source.size > HEADER_BYTES
+      ? probeHeader(await source.prefix(HEADER_BYTES))
+      : undefined;
   if (!probe) {
-    // No header up front (GIF and WebP list frames to the end), or the size is unknown.
+    // No header up front (GIF and WebP list frames to the end), the size is unknown, or small.
     bytes = await source.bytes();
     probe = probeImage(bytes);
   }

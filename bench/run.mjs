@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import { ssim } from 'ssim.js';
 import { SCENARIOS, makeInputs, makeObjects, sizedJpeg } from './scenarios.mjs';
 import { descendants, memoryKiB } from './processes.mjs';
+import { freePort, largestWasmBytes, watchIsolateHeap } from './isolate-memory.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, 'bench', '.work');
@@ -125,9 +126,26 @@ const peakKiB = (pid) => memoryKiB(pid).hwm;
  * its own time and memory, see docs/DEPLOY.md). One process per measurement, so its peak memory
  * belongs to one request.
  */
-async function startWorkerd() {
+async function startWorkerd({ inspect = false } = {}) {
   const before = new Set(descendants(process.pid).map((p) => p.pid));
+  const inspectorPort = inspect ? await freePort() : undefined;
+  // With the inspector, the Worker's request log too (its wasm memory per request).
+  const logs = [];
   const mf = new Miniflare({
+    ...(inspect
+      ? {
+          inspectorPort,
+          handleRuntimeStdio(stdout, stderr) {
+            let pending = '';
+            stdout.on('data', (chunk) => {
+              const lines = (pending + chunk.toString('utf8')).split('\n');
+              pending = lines.pop() ?? '';
+              logs.push(...lines);
+            });
+            stderr.pipe(process.stderr);
+          },
+        }
+      : {}),
     modules: true,
     scriptPath: join(work, 'dist', 'index.js'),
     modulesRoot: join(work, 'dist'),
@@ -136,14 +154,14 @@ async function startWorkerd() {
     r2Buckets: { BUCKET: 'bos-images' },
     r2Persist: join(state, 'v3', 'r2'),
     kvNamespaces: ['CONFIG'],
-    bindings: { BUCKET_NAME: 'bos-images', LOG_REQUESTS: 'false' },
+    bindings: { BUCKET_NAME: 'bos-images', LOG_REQUESTS: inspect ? 'true' : 'false' },
   });
   const url = await mf.ready;
   const workerd = descendants(process.pid)
     .filter((p) => p.comm === 'workerd' && !before.has(p.pid))
     .map((p) => p.pid);
   if (workerd.length === 0) throw new Error('no workerd process found');
-  return { base: url.origin, workerd, stop: () => mf.dispose() };
+  return { base: url.origin, workerd, inspectorPort, logs, stop: () => mf.dispose() };
 }
 
 async function timedGet(url, accept) {
@@ -376,10 +394,11 @@ const CONCURRENT_MIXES = {
 };
 
 async function measureConcurrent(count, mix = CONCURRENT_MIXES.jpeg) {
-  const worker = await startWorkerd();
+  const worker = await startWorkerd({ inspect: true });
   try {
     await fetch(`${worker.base}/__idle__`).then((r) => r.arrayBuffer());
     const idle = worker.workerd.map(peakKiB);
+    const heap = await watchIsolateHeap(worker.inspectorPort);
     const statuses = {};
     const began = performance.now();
     await Promise.all(
@@ -393,8 +412,22 @@ async function measureConcurrent(count, mix = CONCURRENT_MIXES.jpeg) {
         statuses[response.status] = (statuses[response.status] ?? 0) + 1;
       }),
     );
+    const wall = performance.now() - began;
+    const peaks = await heap.stop();
     const growth = Math.max(...worker.workerd.map((pid, i) => peakKiB(pid) - (idle[i] ?? 0)));
-    return { statuses, growthMiB: growth / 1024, ms: performance.now() - began };
+    const wasm = largestWasmBytes(worker.logs);
+    return {
+      statuses,
+      growthMiB: growth / 1024,
+      ms: wall,
+      isolate: {
+        heapMiB: mib(peaks.heap),
+        buffersMiB: mib(peaks.buffers),
+        wasmMiB: mib(wasm),
+        // Each peak at its own moment: their sum bounds the isolate's peak from above.
+        boundMiB: mib(peaks.both + wasm),
+      },
+    };
   } finally {
     await worker.stop();
   }
@@ -409,7 +442,9 @@ if (only?.includes('concurrent')) {
   ]) {
     const run = await measureConcurrent(count, CONCURRENT_MIXES[name]);
     console.log(
-      `concurrent ${name} ${count}\tstatuses ${JSON.stringify(run.statuses)}\tpeak +${run.growthMiB.toFixed(0)} MiB\t${ms(run.ms)}`,
+      `concurrent ${name} ${count}\tstatuses ${JSON.stringify(run.statuses)}\tisolate ≤ ${run.isolate.boundMiB.toFixed(0)} MiB ` +
+        `(heap ${run.isolate.heapMiB.toFixed(0)} + buffers ${run.isolate.buffersMiB.toFixed(0)} + wasm ${run.isolate.wasmMiB.toFixed(0)})` +
+        `\tworkerd process +${run.growthMiB.toFixed(0)} MiB\t${ms(run.ms)}`,
     );
   }
 }

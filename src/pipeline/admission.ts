@@ -1,4 +1,5 @@
 import { BosError } from '../errors';
+import { pooledBufferBytes } from '../source/buffers';
 import { heldWasmBytes } from '../wasm/loader';
 
 /**
@@ -7,8 +8,9 @@ import { heldWasmBytes } from '../wasm/loader';
  * and waits its turn when the sum would pass the budget. The queue and the wait are bounded: past
  * them the request answers 503 with Retry-After and costs nothing more. A single request larger
  * than the whole budget never gets here: the planner refuses it from its header. What codec
- * instances keep between requests (wasm memory only grows) is taken from the capacity while they
- * sit idle, so a request is not promised memory an earlier one left behind.
+ * instances keep between requests (wasm memory only grows) and the idle source buffers kept for
+ * reuse (source/buffers.ts) are taken from the capacity, so a request is not promised memory an
+ * earlier one left behind.
  */
 export interface Admission {
   /** Resolves with the release once `bytes` fit; 503 when the queue is full or the wait too long. */
@@ -100,7 +102,12 @@ let shared: { capacity: number; admission: Admission } | undefined;
 /** The isolate's admission for a budget (module state: one per isolate, as memory is). */
 export function isolateAdmission(capacity: number): Admission {
   if (shared?.capacity !== capacity) {
-    const admission = createAdmission(capacity, MAX_WAITING, MAX_WAIT_MS, heldWasmBytes);
+    const admission = createAdmission(
+      capacity,
+      MAX_WAITING,
+      MAX_WAIT_MS,
+      () => heldWasmBytes() + pooledBufferBytes(),
+    );
     shared = { capacity, admission };
   }
   return shared.admission;

@@ -142,6 +142,7 @@ export async function renderImage(input: RenderInput): Promise<RenderedImage> {
     waited = true;
   }
   const scope = new LeaseScope();
+  let recycle = false;
   try {
     if (waited) {
       checkDeadline(deadline);
@@ -169,7 +170,16 @@ export async function renderImage(input: RenderInput): Promise<RenderedImage> {
       watch.lap('read');
     }
     await openFonts(prepared.command.resources, fonts);
-    return await runPlan(bytes, probe, plan, { config, pictures, scope, watch, deadline });
+    const rendered = await runPlan(bytes, probe, plan, {
+      config,
+      pictures,
+      scope,
+      watch,
+      deadline,
+    });
+    // Done with the source: its buffer may serve the next one (the encoded body is its own).
+    if (rendered.body.buffer !== bytes.buffer) recycle = true;
+    return rendered;
   } catch (error) {
     if (!isOutOfMemory(error)) throw error;
     // The plan said this fits: a misprediction to fix in the memory model, not the client's fault.
@@ -188,6 +198,8 @@ export async function renderImage(input: RenderInput): Promise<RenderedImage> {
   } finally {
     source.discard();
     await scope.releaseAll();
+    // Only after a success: a failed render may leave work that still reads the bytes.
+    if (recycle) source.recycle();
     release();
   }
 }

@@ -1,10 +1,13 @@
 import { checkSourceBytes, LIMITS } from '../limits';
+import { giveBack, takeBuffer } from './buffers';
 
 /** A body read on demand: a prefix first (for the plan), then the whole of it, each chunk once. */
 export interface BodyReader {
   prefix(length: number): Promise<Uint8Array>;
   all(): Promise<Uint8Array>;
   cancel(): void;
+  /** Gives the whole body's buffer back for reuse: the caller no longer refers to its bytes. */
+  recycle(): void;
 }
 
 /** What one read of a byte stream may fill when no buffer of the final size exists yet. */
@@ -36,6 +39,8 @@ export function bodyReader(
   let finished = false;
   let cancelled = false;
   let whole: Promise<Uint8Array> | undefined;
+  /** The buffer a sized body was read into whole, while it may be given back. */
+  let pooled: ArrayBuffer | undefined;
 
   /**
    * The next bytes of the body, undefined at its end: a default read's chunk, or what a BYOB read
@@ -98,7 +103,7 @@ export function bodyReader(
     if (expectedSize !== undefined) checkSourceBytes(expectedSize);
     // Sized: fill one buffer (a body longer than announced falls back to joining).
     if (expectedSize !== undefined && total <= expectedSize) {
-      let out = new Uint8Array(expectedSize);
+      let out = takeBuffer(expectedSize);
       let offset = 0;
       for (const chunk of chunks) {
         out.set(chunk, offset);
@@ -115,7 +120,8 @@ export function bodyReader(
         if (byob) {
           // The buffer is transferred to the read and comes back in `value` (empty at the end).
           const { done, value } = await byob.read(out.subarray(offset));
-          if (value) out = new Uint8Array(value.buffer, 0, expectedSize);
+          // (A BYOB read hands back the ArrayBuffer it was given, never a shared one.)
+          if (value) out = new Uint8Array(value.buffer as ArrayBuffer, 0, expectedSize);
           if (done || !value) break;
           offset += value.byteLength;
           continue;
@@ -129,6 +135,7 @@ export function bodyReader(
         offset += value.byteLength;
       }
       finished = true;
+      pooled = out.buffer;
       return offset === expectedSize ? out : out.subarray(0, offset);
     }
     while (await pull());
@@ -147,6 +154,10 @@ export function bodyReader(
       if (cancelled || finished) return;
       cancelled = true;
       void reader.cancel().catch(() => undefined);
+    },
+    recycle() {
+      if (pooled) giveBack(pooled);
+      pooled = undefined;
     },
   };
 }

@@ -12,5 +12,7 @@ export function memorySource(key: string, bytes: Uint8Array, etag = '"memory"'):
     prefix: async (length) => bytes.subarray(0, length),
     bytes: async () => bytes,
     discard: () => undefined,
+    // The caller keeps these bytes (the benchmark reuses them): never pooled.
+    recycle: () => undefined,
   };
 }

@@ -76,6 +76,7 @@ export async function openOrigin(
     prefix: (bytes) => body.prefix(bytes),
     bytes: () => body.all(),
     discard: () => body.cancel(),
+    recycle: () => body.recycle(),
   };
   if (etag !== undefined && source.etag !== etag) {
     source.discard();

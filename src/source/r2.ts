@@ -33,6 +33,7 @@ export async function openR2(
     prefix: (length) => body.prefix(length),
     bytes: () => body.all(),
     discard: () => body.cancel(),
+    recycle: () => body.recycle(),
   };
 }
 

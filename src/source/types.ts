@@ -21,6 +21,11 @@ export interface SourceObject extends SourceMeta {
   bytes(): Promise<Uint8Array>;
   /** Releases the body unread, or what is left of it (304s, waits for memory, failures). */
   discard(): void;
+  /**
+   * Lets the isolate reuse the buffer `bytes()` returned (source/buffers.ts): called once a
+   * render is done and nothing refers to the source's bytes any more.
+   */
+  recycle(): void;
 }
 
 export interface ByteRange {

@@ -57,6 +57,34 @@ describe('concurrent renders in one isolate', () => {
   });
 });
 
+describe('source buffers reused across requests (source/buffers.ts)', () => {
+  it('a source read into the buffer a previous one gave back renders exactly as alone', async () => {
+    // Two JPEGs over 256 KiB of nearly the same size: the second is read into the first's buffer.
+    const photo = fixture('photo/2569067123_aca715a2ee_o.jpg');
+    const cmyk = fixture('photo/Channel_digital_image_CMYK_color.jpg');
+    const command = 'image/resize,w_200/format,f_png';
+    const alone = await startWorker();
+    const shared = await startWorker();
+    try {
+      await alone.put('cmyk.jpg', cmyk);
+      const reference = await alone.process('cmyk.jpg', command);
+      await shared.put('photo.jpg', photo);
+      await shared.put('cmyk.jpg', cmyk);
+      const first = await shared.process('photo.jpg', command);
+      const reused = await shared.process('cmyk.jpg', command);
+      const again = await shared.process('photo.jpg', command);
+      expect([first.status, reused.status, again.status, reference.status]).toEqual([
+        200, 200, 200, 200,
+      ]);
+      expect(reused.body.equals(reference.body)).toBe(true);
+      expect(again.body.equals(first.body)).toBe(true);
+      expect(again.body.equals(reused.body)).toBe(false);
+    } finally {
+      await Promise.all([alone.dispose(), shared.dispose()]);
+    }
+  });
+});
+
 describe('the per-request deadline', () => {
   it('a render past REQUEST_DEADLINE_MS stops at its next stage with 503 and Retry-After', async () => {
     const hurried = await startWorker({ REQUEST_DEADLINE_MS: '1' });

@@ -311,8 +311,9 @@ for (const mp of memorySizes) {
 log(`seeding ${seeded.length} objects into the local R2 bucket`);
 await seed(seeded);
 
-// `BENCH_ONLY=s4,s7 npm run bench`: only those scenarios, a summary on stdout, RESULTS.md left alone
-// (for comparing two builds on the same machine in the same minutes).
+// `BENCH_ONLY=s4,s7 npm run bench`: only those scenarios (`concurrent`: the concurrent loads), a
+// summary on stdout, RESULTS.md left alone (for comparing two builds on the same machine in the
+// same minutes).
 const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim());
 const results = [];
 for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
@@ -433,14 +434,18 @@ async function measureConcurrent(count, mix = CONCURRENT_MIXES.jpeg) {
   }
 }
 
-if (only?.includes('concurrent')) {
-  for (const [name, count] of [
-    ['jpeg', 20],
-    ['jpeg', 40],
-    ['mixed', 20],
-    ['mixed', 40],
-  ]) {
+const CONCURRENT_RUNS = [
+  ['jpeg', 20],
+  ['jpeg', 40],
+  ['mixed', 20],
+  ['mixed', 40],
+];
+const concurrentRows = [];
+if (!only || only.includes('concurrent')) {
+  log('concurrent load');
+  for (const [name, count] of CONCURRENT_RUNS) {
     const run = await measureConcurrent(count, CONCURRENT_MIXES[name]);
+    concurrentRows.push({ name, count, run });
     console.log(
       `concurrent ${name} ${count}\tstatuses ${JSON.stringify(run.statuses)}\tisolate ≤ ${run.isolate.boundMiB.toFixed(0)} MiB ` +
         `(heap ${run.isolate.heapMiB.toFixed(0)} + buffers ${run.isolate.buffersMiB.toFixed(0)} + wasm ${run.isolate.wasmMiB.toFixed(0)})` +
@@ -685,6 +690,26 @@ lines.push(
     : largest
       ? `**Largest JPEG that goes through scenario 1 within ${ISOLATE_MIB} MiB: ${largest.mp} MP** (${largest.width}×${largest.height}, measured +${largest.growth.toFixed(0)} MiB; fitted ${slope.toFixed(1)} MiB per MP + ${intercept.toFixed(0)} MiB).`
       : `**No tested size fits scenario 1 within ${ISOLATE_MIB} MiB** (fitted ${slope.toFixed(1)} MiB per MP + ${intercept.toFixed(0)} MiB).`,
+  '',
+);
+lines.push('## Concurrent load', '');
+lines.push(
+  "Requests sent at once to a fresh isolate, each with its own command (no cache answers). `jpeg`: half 12 MP JPEG → 400 px WebP (s1), half 600 → ~150 px (s7). `mixed`: those two, the 2048×1536 PNG with alpha → 800 px WebP (s4), 6 MP → 800 px rotated 10° (s10) and 6 MP → full-size WebP (s11), in turn. **Isolate**: what the Worker's own isolate held, as the platform counts it against 128 MiB: the peak of its V8 heap plus ArrayBuffers (workerd's inspector, sampled every 5 ms) plus its wasm memories (the largest its request log reported); each part may peak at a different moment, so the sum bounds the isolate from above. **Process**: the workerd process's peak resident growth, which also holds what a deployed isolate does not (the local R2 and KV simulators, Miniflare's entry worker, the buffers between them, compiled code).",
+  '',
+  '| Load | At once | Statuses | Isolate (bound) | heap | buffers | wasm | Process growth | Wall |',
+  '|---|---|---|---|---|---|---|---|---|',
+);
+for (const { name, count, run } of concurrentRows) {
+  const statuses = Object.entries(run.statuses)
+    .map(([status, n]) => `${n} × ${status}`)
+    .join(', ');
+  lines.push(
+    `| ${name} | ${count} | ${statuses} | ${run.isolate.boundMiB.toFixed(0)} MiB${run.isolate.boundMiB <= ISOLATE_MIB ? '' : ' **over**'} | ${run.isolate.heapMiB.toFixed(0)} | ${run.isolate.buffersMiB.toFixed(0)} | ${run.isolate.wasmMiB.toFixed(0)} | +${run.growthMiB.toFixed(0)} MiB | ${ms(run.ms)} |`,
+  );
+}
+lines.push(
+  '',
+  'A 503 is the bounded queue at work: at most 32 requests wait for memory, for at most 10 s each (pipeline/admission.ts).',
   '',
 );
 lines.push('## Effects', '');

@@ -24,8 +24,14 @@ const isProgressive = (marker: number) => (marker & 0x03) === 0x02;
 /**
  * Walks the markers up to the end of the image: size (SOF), quantisation tables (for the quality
  * estimate), EXIF (APP1) and ICC (APP2). Every step moves forward, so the walk ends. `headerOnly`
- * stops at the first scan: everything but the end's integrity is known by then.
+ * stops at the first scan: everything but the end's integrity is known by then. A whole file that
+ * ends with EOI is not walked past its first scan either: searching the entropy-coded data for
+ * markers took 1.8 ms of a 12 MP thumbnail's render, and the decoder itself fails on data that
+ * ends early or is corrupt (its warnings count as errors).
  */
+const endsWithEoi = (bytes: Uint8Array) =>
+  bytes.length >= 4 && bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
+
 export function probeJpeg(bytes: Uint8Array, headerOnly = false): ImageProbe {
   const view = dataView(bytes);
   let width = 0;
@@ -91,7 +97,7 @@ export function probeJpeg(bytes: Uint8Array, headerOnly = false): ImageProbe {
       // JPEG): libjpeg then buffers the coefficients as for a progressive one.
       if (!sawScan && (bytes[body] ?? 0) < components) multiScan = true;
       sawScan = true;
-      if (headerOnly) break;
+      if (headerOnly || endsWithEoi(bytes)) break;
     }
     pos = end;
   }

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { probeHeader, probeImage } from '../../src/formats/registry';
+import { decodeImage, probeHeader, probeImage } from '../../src/formats/registry';
 import { checkSourceLimits } from '../../src/limits';
 import { fixture, syntheticJpeg } from '../helpers/images';
 import { codeOf } from '../helpers/errors';
@@ -77,6 +77,26 @@ describe('header probe: format from bytes, size without decoding', () => {
     expect(codeOf(() => probeImage(jpeg.subarray(0, jpeg.length - 2)))).toBe(
       'UnsupportedImageFormat',
     );
+  });
+
+  it('reads a JPEG that ends with EOI up to its first scan only; without EOI, to the end', async () => {
+    const jpeg = await syntheticJpeg(64, 48);
+    const scan = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+    // A marker with an impossible length inside the entropy-coded data, past the first scan's
+    // header: the decoder refuses such data; the probe no longer walks there when EOI ends it.
+    const damaged = Buffer.concat([
+      jpeg.subarray(0, scan + 40),
+      Buffer.from([0xff, 0xc4, 0xff, 0xff]),
+      jpeg.subarray(scan + 40),
+    ]);
+    const probe = probeImage(damaged);
+    expect(probe).toMatchObject({ width: 64, height: 48 });
+    await expect(decodeImage(damaged, probe, { scale: 1 }, { frames: 1 })).rejects.toMatchObject({
+      code: 'UnsupportedImageFormat',
+    });
+    // Without EOI at the end, the walk goes on and meets the bad marker.
+    const withTail = Buffer.concat([damaged, Buffer.from([0x00])]);
+    expect(codeOf(() => probeImage(withTail))).toBe('UnsupportedImageFormat');
   });
 
   it.each([20, 50, 70, 75, 80, 85, 90, 95, 100])(

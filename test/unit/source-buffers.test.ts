@@ -47,4 +47,16 @@ describe('source buffer pool', () => {
     giveBack(buffer);
     expect(pooledBufferBytes()).toBe(12 * MIB);
   });
+
+  it('lets go of a buffer nobody asked for in 30 s', () => {
+    drain();
+    const now = Date.now();
+    giveBack(new ArrayBuffer(4 * MIB), now);
+    giveBack(new ArrayBuffer(2 * MIB), now + 20_000);
+    expect(pooledBufferBytes(now + 29_000)).toBe(6 * MIB);
+    // The 4 MiB buffer has been idle past 30 s; the 2 MiB one has not.
+    expect(pooledBufferBytes(now + 31_000)).toBe(2 * MIB);
+    expect(takeBuffer(4 * MIB - 100, now + 31_000).buffer.byteLength).toBe(4 * MIB);
+    expect(pooledBufferBytes(now + 31_000)).toBe(2 * MIB);
+  });
 });
